@@ -1,0 +1,487 @@
+//! The client facade: [`Opencom`], its builder, and the background heartbeat.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::config::{
+    check_workspace_id, derive_site_url, parse_base_url, parse_origin, BuildError, ClientInfo,
+    Config, DeviceInfo, Services,
+};
+use crate::conversations::ai::AiSettingsCache;
+use crate::conversations::outbox::Outbox;
+use crate::conversations::ConversationsClient;
+use crate::error::{Error, Result};
+use crate::events::EventsClient;
+use crate::realtime::{ConnectionState, Realtime, RealtimeMode};
+use crate::session::{SessionInfo, SessionManager};
+use crate::storage::Storage;
+use crate::transport::{fns, ConvexHttp, RetryPolicy, TransportError};
+use crate::visitor::VisitorClient;
+
+/// Builds an [`Opencom`] client. Every setting is checked in [`build`](Self::build), which is the
+/// only fallible step.
+///
+/// ```
+/// use std::time::Duration;
+/// use opencom_sdk::{DeviceInfo, Opencom, RetryPolicy};
+/// let client = Opencom::builder("https://happy-otter-123.convex.cloud", "workspace-id")
+///     .origin("https://app.example.com")
+///     .device(DeviceInfo { platform: Some("ios".into()), ..Default::default() })
+///     .request_timeout(Duration::from_secs(10))
+///     .retry_policy(RetryPolicy::default().max_attempts(5))
+///     .heartbeat_interval(Some(Duration::from_secs(30)))
+///     .build()?;
+/// assert_eq!(client.workspace_id(), "workspace-id");
+///
+/// let err = Opencom::builder("http://example.com", "ws").build().unwrap_err();
+/// assert!(err.to_string().contains("https"));
+/// # Ok::<(), opencom_sdk::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call build() to get a client"]
+pub struct OpencomBuilder {
+    deployment_url: String,
+    workspace_id: String,
+    site_url: Option<String>,
+    origin: Option<String>,
+    client: ClientInfo,
+    device: Option<DeviceInfo>,
+    services: Services,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    heartbeat_interval: Option<Duration>,
+    realtime: RealtimeMode,
+    poll_interval: Duration,
+    ai_replies: bool,
+}
+
+impl OpencomBuilder {
+    fn new(deployment_url: &str, workspace_id: &str) -> Self {
+        Self {
+            deployment_url: deployment_url.to_owned(),
+            workspace_id: workspace_id.to_owned(),
+            site_url: None,
+            origin: None,
+            client: ClientInfo::default(),
+            device: None,
+            services: Services::default(),
+            request_timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            heartbeat_interval: Some(Duration::from_secs(30)),
+            realtime: RealtimeMode::default(),
+            poll_interval: Duration::from_secs(3),
+            ai_replies: true,
+        }
+    }
+
+    /// The origin sent on boot, identify and heartbeat. Workspaces with an origin allowlist
+    /// reject calls without one.
+    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// Overrides the site URL (HTTP actions, discovery). By default `*.convex.cloud` becomes
+    /// `*.convex.site`, and any other host keeps the deployment URL.
+    pub fn site_url(mut self, url: impl Into<String>) -> Self {
+        self.site_url = Some(url.into());
+        self
+    }
+
+    /// Client metadata sent at boot.
+    pub fn client_info(mut self, info: ClientInfo) -> Self {
+        self.client = info;
+        self
+    }
+
+    /// Device information sent at boot and identify.
+    pub fn device(mut self, device: DeviceInfo) -> Self {
+        self.device = Some(device);
+        self
+    }
+
+    /// Where the session is kept (default: in memory). Use [`crate::FileStorage`] or your own
+    /// Keychain/Keystore-backed [`Storage`] so the session survives restarts.
+    pub fn storage(mut self, storage: Arc<dyn Storage>) -> Self {
+        self.services.storage = storage;
+        self
+    }
+
+    /// The time source used for token expiry (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.services.clock = clock;
+        self
+    }
+
+    /// Per-request timeout (default 15 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// TCP/TLS connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed calls are retried (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How live data arrives: WebSocket subscriptions (default, polling while the socket is
+    /// down) or HTTP polling only.
+    pub fn realtime(mut self, mode: RealtimeMode) -> Self {
+        self.realtime = mode;
+        self
+    }
+
+    /// The polling interval of the HTTP fallback (default 3 s).
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// Whether to ask for an AI reply after each visitor message when the workspace's AI agent
+    /// is enabled, as Opencom's web widget does (default true).
+    pub fn ai_replies(mut self, enabled: bool) -> Self {
+        self.ai_replies = enabled;
+        self
+    }
+
+    /// How often `visitors:heartbeat` is sent while the client lives (default 30 s; `None`
+    /// disables it).
+    pub fn heartbeat_interval(mut self, interval: Option<Duration>) -> Self {
+        self.heartbeat_interval = interval;
+        self
+    }
+
+    /// Checks the configuration and creates the client. No network call is made.
+    pub fn build(self) -> std::result::Result<Opencom, BuildError> {
+        let deployment_url = parse_base_url(&self.deployment_url, "deployment")?;
+        let site_url = match &self.site_url {
+            Some(site) => parse_base_url(site, "site")?,
+            None => derive_site_url(&deployment_url),
+        };
+        check_workspace_id(&self.workspace_id)?;
+        let origin = self.origin.as_deref().map(parse_origin).transpose()?;
+        for (setting, value) in [
+            ("request_timeout", Some(self.request_timeout)),
+            ("connect_timeout", Some(self.connect_timeout)),
+            ("heartbeat_interval", self.heartbeat_interval),
+            ("poll_interval", Some(self.poll_interval)),
+        ] {
+            if value.is_some_and(|d| d.is_zero()) {
+                return Err(BuildError::InvalidSetting {
+                    setting,
+                    reason: "must be greater than zero".into(),
+                });
+            }
+        }
+        let config = Arc::new(Config {
+            deployment_url: deployment_url.clone(),
+            site_url,
+            workspace_id: self.workspace_id.trim().to_owned(),
+            origin,
+            client: self.client,
+            device: self.device,
+            request_timeout: self.request_timeout,
+            heartbeat_interval: self.heartbeat_interval,
+            realtime: self.realtime,
+            poll_interval: self.poll_interval,
+            ai_replies: self.ai_replies,
+        });
+        let transport = ConvexHttp::new(
+            deployment_url,
+            self.retry,
+            self.request_timeout,
+            self.connect_timeout,
+        )
+        .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
+        let session = SessionManager::new(
+            Arc::clone(&config),
+            transport.clone(),
+            self.services.clone(),
+        );
+        Ok(Opencom {
+            inner: Arc::new(Inner {
+                realtime: Realtime::new(config.realtime),
+                config,
+                services: self.services,
+                transport,
+                session,
+                outbox: Outbox::new(),
+                ai_settings: AiSettingsCache::default(),
+                heartbeat: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+/// Aborts a background task when dropped.
+#[derive(Debug)]
+pub(crate) struct TaskGuard(Option<tokio::task::JoinHandle<()>>);
+
+impl TaskGuard {
+    pub(crate) fn new(handle: tokio::task::JoinHandle<()>) -> Self {
+        Self(Some(handle))
+    }
+
+    /// Lets the task run on without the guard (used by a task retiring itself).
+    pub(crate) fn detach(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            handle.abort();
+        }
+    }
+}
+
+/// Shared state behind every clone of [`Opencom`].
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) config: Arc<Config>,
+    pub(crate) services: Services,
+    pub(crate) transport: ConvexHttp,
+    pub(crate) session: SessionManager,
+    pub(crate) outbox: Arc<Outbox>,
+    pub(crate) realtime: Realtime,
+    pub(crate) ai_settings: AiSettingsCache,
+    heartbeat: Mutex<Option<TaskGuard>>,
+}
+
+/// The Opencom messenger client for one workspace. Cheap to clone; background work (the
+/// heartbeat) stops when the last clone is dropped.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use opencom_sdk::{Opencom, User};
+/// let client = Opencom::builder("https://happy-otter-123.convex.cloud", "workspace-id").build()?;
+/// let session = client.start().await?;
+/// client.visitor().identify(User::new().email("jane@example.com")).await?;
+/// client.events().track("signed_in", Default::default()).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Opencom {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Opencom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Opencom")
+            .field("deployment_url", &self.inner.config.deployment_url.as_str())
+            .field("workspace_id", &self.inner.config.workspace_id)
+            .field("visitor_id", &self.inner.session.visitor_id())
+            .finish()
+    }
+}
+
+/// What `/.well-known/opencom.json` says about a deployment.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Discovery {
+    /// Protocol version (`"1.0"`).
+    pub version: String,
+    /// The instance name.
+    pub name: String,
+    /// The deployment URL the instance advertises.
+    pub convex_url: String,
+    /// Features such as `chat`, `knowledge-base`.
+    pub features: Vec<String>,
+}
+
+impl Opencom {
+    /// Starts configuring a client for a deployment URL (`https://<name>.convex.cloud`, or a
+    /// self-hosted backend; plain http only on localhost) and a workspace id.
+    pub fn builder(deployment_url: &str, workspace_id: &str) -> OpencomBuilder {
+        OpencomBuilder::new(deployment_url, workspace_id)
+    }
+
+    /// Restores the stored session — with **no network call** while its token is valid — or
+    /// boots a new one, then starts the heartbeat. Calling it again is cheap. Other calls start
+    /// the session themselves if needed, but only `start` runs the heartbeat.
+    pub async fn start(&self) -> Result<SessionInfo> {
+        let info = self.inner.session.start().await?;
+        self.spawn_heartbeat();
+        self.inner.outbox.load(&self.inner).await?;
+        Ok(info)
+    }
+
+    fn spawn_heartbeat(&self) {
+        let Some(interval) = self.inner.config.heartbeat_interval else {
+            return;
+        };
+        let Ok(mut slot) = self.inner.heartbeat.lock() else {
+            return;
+        };
+        if slot.is_some() {
+            return;
+        }
+        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
+        let task = tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(interval);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticker.tick().await; // the first tick is immediate; boot already said we're here
+            loop {
+                ticker.tick().await;
+                let Some(inner) = weak.upgrade() else { break };
+                if let Err(e) = (VisitorClient { inner: &inner }).heartbeat().await {
+                    tracing::debug!(error = %e, "heartbeat failed");
+                }
+            }
+        });
+        *slot = Some(TaskGuard::new(task));
+    }
+
+    /// Session information and control: `client.session()`.
+    pub fn session(&self) -> SessionClient<'_> {
+        SessionClient { inner: &self.inner }
+    }
+
+    /// Visitor identity and profile: `client.visitor()`.
+    pub fn visitor(&self) -> VisitorClient<'_> {
+        VisitorClient { inner: &self.inner }
+    }
+
+    /// Event tracking: `client.events()`.
+    pub fn events(&self) -> EventsClient<'_> {
+        EventsClient { inner: &self.inner }
+    }
+
+    /// Logs the visitor out: revokes the token, wipes everything this client stored for the
+    /// workspace, and boots a fresh anonymous visitor with a new `sessionId`. Nothing of the
+    /// previous visitor is reachable from this client afterwards.
+    pub async fn logout(&self) -> Result<SessionInfo> {
+        // Unsent messages belong to the visitor who is leaving: they are dropped with the rest.
+        self.inner.outbox.reset();
+        self.inner.session.logout().await
+    }
+
+    /// Conversations, messages, attachments, ratings and live streams: `client.conversations()`.
+    pub fn conversations(&self) -> ConversationsClient<'_> {
+        ConversationsClient { inner: &self.inner }
+    }
+
+    /// The live connection's state: the current state first, then every change.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) {
+    /// use futures::StreamExt;
+    /// let mut states = client.connection_state();
+    /// while let Some(state) = states.next().await {
+    ///     println!("{state:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn connection_state(
+        &self,
+    ) -> impl futures::Stream<Item = ConnectionState> + Send + Unpin + 'static {
+        crate::realtime::state_stream(self.inner.realtime.state())
+    }
+
+    /// The workspace id this client talks to.
+    pub fn workspace_id(&self) -> &str {
+        &self.inner.config.workspace_id
+    }
+
+    /// The normalised deployment URL.
+    pub fn deployment_url(&self) -> &str {
+        self.inner.config.deployment_url.as_str()
+    }
+
+    /// The site URL (HTTP actions, discovery).
+    pub fn site_url(&self) -> &str {
+        self.inner.config.site_url.as_str()
+    }
+
+    /// Reads `GET {site}/.well-known/opencom.json` (no `Origin` header, as a native client).
+    pub async fn discover(&self) -> Result<Discovery> {
+        let url = self
+            .inner
+            .config
+            .site_url
+            .join(".well-known/opencom.json")
+            .map_err(|e| Error::config(e.to_string()))?;
+        let response = self
+            .inner
+            .transport
+            .http()
+            .get(url)
+            .timeout(self.inner.config.request_timeout)
+            .send()
+            .await
+            .map_err(|e| Error::Network {
+                message: e.to_string(),
+            })?;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.map_err(|e| Error::Decode {
+            message: e.to_string(),
+        })?;
+        if status != 200 {
+            return Err(Error::Server {
+                message: format!("discovery answered HTTP {status}"),
+            });
+        }
+        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+        Ok(Discovery {
+            version: text("version").unwrap_or_default(),
+            name: text("name").unwrap_or_default(),
+            convex_url: text("convexUrl").unwrap_or_default(),
+            features: body
+                .get("features")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Reads `discovery:getMetadata` over the functions API.
+    pub async fn metadata(&self) -> Result<Value> {
+        Ok(self
+            .inner
+            .transport
+            .call(fns::DISCOVERY_METADATA, Default::default())
+            .await?)
+    }
+}
+
+/// Session information and control: `client.session()`.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionClient<'a> {
+    inner: &'a Arc<Inner>,
+}
+
+impl SessionClient<'_> {
+    /// The current visitor id (None before the session started).
+    pub fn visitor_id(&self) -> Option<String> {
+        self.inner.session.visitor_id()
+    }
+
+    /// The persisted, client-generated `sessionId` (None before the session started).
+    pub fn session_id(&self) -> Option<String> {
+        self.inner.session.session_id()
+    }
+
+    /// Refreshes the token now, whatever its age (normally automatic).
+    pub async fn refresh(&self) -> Result<SessionInfo> {
+        self.inner.session.refresh_now().await
+    }
+}

@@ -1,0 +1,76 @@
+//! AI replies are triggered by the client, as Opencom's web widget does: after a visitor message,
+//! call `aiAgentActions:generateResponse` when `aiAgent:getPublicSettings` does not say
+//! `enabled: false`. It runs in the background and never blocks or fails a send.
+
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use super::outbox::OutboxItem;
+use crate::client::Inner;
+use crate::transport::fns;
+
+/// How long the AI settings are trusted before asking again.
+const SETTINGS_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+/// Cached `aiAgent:getPublicSettings().enabled`.
+#[derive(Debug, Default)]
+pub(crate) struct AiSettingsCache {
+    enabled: std::sync::Mutex<Option<(f64, bool)>>,
+}
+
+async fn ai_enabled(inner: &Inner) -> bool {
+    let now = inner.services.clock.now_ms();
+    if let Ok(cached) = inner.ai_settings.enabled.lock() {
+        if let Some((at, enabled)) = *cached {
+            if now - at < SETTINGS_TTL_MS {
+                return enabled;
+            }
+        }
+    }
+    let mut args = Map::new();
+    args.insert("workspaceId".into(), json!(inner.config.workspace_id));
+    let enabled = match inner.transport.call(fns::AI_PUBLIC_SETTINGS, args).await {
+        Ok(settings) => settings.get("enabled").and_then(Value::as_bool) != Some(false),
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read the AI settings");
+            return false;
+        }
+    };
+    if let Ok(mut cached) = inner.ai_settings.enabled.lock() {
+        *cached = Some((now, enabled));
+    }
+    enabled
+}
+
+/// Fire-and-forget AI reply request after a visitor message reached the server.
+pub(crate) fn after_visitor_message(inner: &Arc<Inner>, item: &OutboxItem) {
+    if !inner.config.ai_replies || item.content.trim().is_empty() {
+        return;
+    }
+    let weak = Arc::downgrade(inner);
+    let conversation_id = item.conversation_id.clone();
+    let query = item.content.clone();
+    tokio::spawn(async move {
+        let Some(inner) = weak.upgrade() else { return };
+        if !ai_enabled(&inner).await {
+            return;
+        }
+        let workspace_id = inner.config.workspace_id.clone();
+        let result = inner
+            .session
+            .call(fns::AI_GENERATE_RESPONSE, |c| {
+                let mut args = Map::new();
+                args.insert("workspaceId".into(), json!(workspace_id));
+                args.insert("conversationId".into(), json!(conversation_id));
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args.insert("sessionToken".into(), json!(c.token.expose()));
+                args.insert("query".into(), json!(query));
+                args
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "AI reply request failed");
+        }
+    });
+}

@@ -1,0 +1,235 @@
+//! Conversations and messages: `client.conversations()`.
+
+pub(crate) mod ai;
+pub(crate) mod attachments;
+mod live;
+pub(crate) mod model;
+pub(crate) mod outbox;
+
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::session::Credentials;
+use crate::transport::fns;
+
+use attachments::{AttachmentSource, UploadedAttachment};
+use model::{Conversation, CsatEligibility, Message};
+use outbox::{OutgoingMessage, SendHandle};
+
+/// Conversations, messages, attachments and ratings: `client.conversations()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ConversationsClient<'a> {
+    pub(crate) inner: &'a Arc<Inner>,
+}
+
+fn visitor_args(creds: &Credentials) -> Map<String, Value> {
+    let mut args = Map::new();
+    args.insert("visitorId".into(), json!(creds.visitor_id));
+    args.insert("sessionToken".into(), json!(creds.token.expose()));
+    args
+}
+
+impl ConversationsClient<'_> {
+    fn workspace_args(&self, creds: &Credentials) -> Map<String, Value> {
+        let mut args = visitor_args(creds);
+        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
+        args
+    }
+
+    /// The visitor's conversations, newest activity first, each with its last message
+    /// (`conversations:listByVisitor`).
+    pub async fn list(&self) -> Result<Vec<Conversation>> {
+        let value = self
+            .inner
+            .session
+            .call(fns::LIST_CONVERSATIONS, |c| self.workspace_args(c))
+            .await?;
+        Conversation::list_from_json(&value)
+    }
+
+    /// The visitor's first open conversation, or a new one (with the workspace's greeting).
+    pub async fn get_or_create(&self) -> Result<Conversation> {
+        let value = self
+            .inner
+            .session
+            .call(fns::GET_OR_CREATE_CONVERSATION, |c| self.workspace_args(c))
+            .await?;
+        Conversation::from_json(&value)
+    }
+
+    /// Starts a new conversation (`conversations:createForVisitor`).
+    pub async fn create(&self) -> Result<Conversation> {
+        let value = self
+            .inner
+            .session
+            .call(fns::CREATE_CONVERSATION, |c| self.workspace_args(c))
+            .await?;
+        Conversation::from_json(&value)
+    }
+
+    /// One conversation, or `None` when it does not exist or is not this visitor's
+    /// (`conversations:get`, which takes no session token).
+    pub async fn get(&self, conversation_id: &str) -> Result<Option<Conversation>> {
+        check_id("conversation_id", conversation_id)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::GET_CONVERSATION, |c| {
+                let mut args = Map::new();
+                args.insert("id".into(), json!(conversation_id));
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args
+            })
+            .await?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        Conversation::from_json(&value).map(Some)
+    }
+
+    /// All messages of a conversation, oldest first, with sender names and attachments
+    /// (`messages:list`; the server has no pagination).
+    pub async fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
+        check_id("conversation_id", conversation_id)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::LIST_MESSAGES, |c| {
+                let mut args = visitor_args(c);
+                args.insert("conversationId".into(), json!(conversation_id));
+                args
+            })
+            .await?;
+        Message::list_from_json(&value)
+    }
+
+    /// Queues a message: it is persisted in the outbox first (so it survives a crash or a
+    /// restart), shown at once as a local echo on [`watch_messages`](Self::watch_messages), and
+    /// sent in order by a background task that retries transient failures. The returned handle
+    /// can await the server's message id.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom, conversation_id: &str) -> opencom_sdk::Result<()> {
+    /// use opencom_sdk::OutgoingMessage;
+    /// let handle = client.conversations().send(conversation_id, OutgoingMessage::text("Hello!")).await?;
+    /// let message_id = handle.sent().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(
+        &self,
+        conversation_id: &str,
+        message: OutgoingMessage,
+    ) -> Result<SendHandle> {
+        check_id("conversation_id", conversation_id)?;
+        self.inner
+            .outbox
+            .enqueue(self.inner, conversation_id, message)
+            .await
+    }
+
+    /// Resumes sending after the outbox paused on repeated failures.
+    pub async fn resume_outbox(&self) {
+        self.inner.outbox.resume(self.inner).await;
+    }
+
+    /// Uploads a file for a message (`generateUploadUrl`, `POST`, `finalizeUpload`). Checked
+    /// first: at most 10 MiB, extension png/jpg/jpeg/gif/webp/pdf/txt/csv/json/zip. A file the
+    /// server rejects is an [`Error::InvalidInput`] carrying the server's message.
+    pub async fn upload(
+        &self,
+        source: AttachmentSource,
+        file_name: &str,
+        mime_type: Option<&str>,
+    ) -> Result<UploadedAttachment> {
+        attachments::upload(self.inner, source, file_name, mime_type).await
+    }
+
+    /// Marks the conversation read by the visitor (`conversations:markAsRead`).
+    pub async fn mark_read(&self, conversation_id: &str) -> Result<()> {
+        check_id("conversation_id", conversation_id)?;
+        self.inner
+            .session
+            .call(fns::MARK_READ, |c| {
+                let mut args = visitor_args(c);
+                args.insert("id".into(), json!(conversation_id));
+                args.insert("readerType".into(), json!("visitor"));
+                args
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// Unread messages across the visitor's conversations.
+    pub async fn total_unread(&self) -> Result<u32> {
+        let value = self
+            .inner
+            .session
+            .call(fns::TOTAL_UNREAD, |c| self.workspace_args(c))
+            .await?;
+        Ok(value.as_f64().unwrap_or(0.0).max(0.0) as u32)
+    }
+
+    /// Whether the conversation can be rated now.
+    pub async fn csat_eligibility(&self, conversation_id: &str) -> Result<CsatEligibility> {
+        check_id("conversation_id", conversation_id)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::CSAT_ELIGIBILITY, |c| {
+                let mut args = visitor_args(c);
+                args.insert("conversationId".into(), json!(conversation_id));
+                args
+            })
+            .await?;
+        Ok(CsatEligibility {
+            eligible: value
+                .get("eligible")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            reason: value
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+
+    /// Rates a closed conversation, 1 to 5 (checked before sending), with optional feedback.
+    pub async fn rate(
+        &self,
+        conversation_id: &str,
+        rating: u8,
+        feedback: Option<&str>,
+    ) -> Result<()> {
+        check_id("conversation_id", conversation_id)?;
+        if !(1..=5).contains(&rating) {
+            return Err(Error::invalid("rating", "must be between 1 and 5"));
+        }
+        self.inner
+            .session
+            .call(fns::SUBMIT_CSAT, |c| {
+                let mut args = visitor_args(c);
+                args.insert("conversationId".into(), json!(conversation_id));
+                args.insert("rating".into(), json!(rating));
+                if let Some(text) = feedback.filter(|t| !t.trim().is_empty()) {
+                    args.insert("feedback".into(), json!(text));
+                }
+                args
+            })
+            .await
+            .map(|_| ())
+    }
+}
+
+pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
+    if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
+        return Err(Error::invalid(
+            field,
+            "must be a non-empty id without whitespace",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,644 @@
+//! The durable outbox: nothing accepted is lost, nothing is sent twice.
+//!
+//! `send` persists the message under `<namespace>outbox/item/<local id>` before anything else and
+//! returns. One background task per conversation sends its items in order. A failure whose outcome
+//! is unknown (timeout, cut connection, 5xx) marks the item `attempted`; before such an item is
+//! sent again, the conversation's messages are listed and the item is matched against them
+//! (visitor sender, same content and attachments, after the last message this device is known to
+//! have sent there) — `messages:send` has no idempotency key, so this is the only safe way.
+//! After [`MAX_FAILURES`] consecutive failures the conversation's queue pauses with the error
+//! visible on the local echo until `resume_outbox` is called. Items left at a crash are loaded
+//! and sent on the next start.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::sync::watch;
+
+use super::attachments::check_count;
+use super::model::{DeliveryState, Message, SenderType};
+use crate::client::{Inner, TaskGuard};
+use crate::error::{Error, Result};
+use crate::transport::fns;
+
+/// Consecutive failures after which a conversation's queue pauses.
+pub const MAX_FAILURES: u32 = 8;
+/// Tolerated clock difference between this device and the server when reconciling.
+const RECONCILE_SKEW_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// A message to send.
+///
+/// ```
+/// use opencom_sdk::OutgoingMessage;
+/// let message = OutgoingMessage::text("Here is the invoice").attachment("attachment-id");
+/// assert_eq!(message.attachment_ids.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutgoingMessage {
+    /// The text (may be empty when there are attachments).
+    pub text: String,
+    /// Ids of uploaded attachments (at most 5).
+    pub attachment_ids: Vec<String>,
+}
+
+impl OutgoingMessage {
+    /// A text message.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            attachment_ids: Vec::new(),
+        }
+    }
+
+    /// Adds an uploaded attachment.
+    pub fn attachment(mut self, id: impl Into<String>) -> Self {
+        self.attachment_ids.push(id.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct OutboxItem {
+    pub(crate) local_id: String,
+    pub(crate) conversation_id: String,
+    pub(crate) content: String,
+    pub(crate) attachment_ids: Vec<String>,
+    pub(crate) enqueued_at: f64,
+    /// A send was started: the server may have the message already.
+    pub(crate) attempted: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    item: OutboxItem,
+    delivery: DeliveryState,
+    message_id: Option<String>,
+    failures: u32,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    loaded: bool,
+    next_seq: u64,
+    entries: BTreeMap<String, Entry>,
+    workers: HashMap<String, TaskGuard>,
+    /// Per conversation: the last server message id this device sent there.
+    cursors: HashMap<String, String>,
+}
+
+/// The outbox of one client.
+#[derive(Debug)]
+pub(crate) struct Outbox {
+    state: Mutex<State>,
+    version: watch::Sender<u64>,
+}
+
+/// A queued message: await [`sent`](Self::sent) for its server id.
+#[derive(Debug, Clone)]
+pub struct SendHandle {
+    local_id: String,
+    outbox: Weak<Outbox>,
+}
+
+impl SendHandle {
+    /// The outbox id; local echoes carry it in [`Message::local_id`].
+    pub fn local_id(&self) -> &str {
+        &self.local_id
+    }
+
+    /// Waits until the server stored the message and returns its id, or until sending paused
+    /// on repeated failures (the error is returned; the message stays queued).
+    pub async fn sent(&self) -> Result<String> {
+        let Some(outbox) = self.outbox.upgrade() else {
+            return Err(Error::config("the client was dropped"));
+        };
+        let mut changes = outbox.version.subscribe();
+        loop {
+            match outbox.delivery_of(&self.local_id) {
+                Some((DeliveryState::Sent, Some(id))) => return Ok(id),
+                Some((DeliveryState::Failed { error }, _)) => {
+                    return Err(Error::Server { message: error })
+                }
+                None => return Err(Error::config("the message left the outbox (logout)")),
+                _ => {}
+            }
+            if changes.changed().await.is_err() {
+                return Err(Error::config("the client was dropped"));
+            }
+        }
+    }
+}
+
+enum Attempt {
+    Sent(String),
+    Retry(Error),
+    Permanent(Error),
+}
+
+impl Outbox {
+    pub(crate) fn new() -> Arc<Self> {
+        let (version, _) = watch::channel(0);
+        Arc::new(Self {
+            state: Mutex::new(State::default()),
+            version,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn notify(&self) {
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    /// A receiver that changes whenever any item changes state.
+    pub(crate) fn subscribe(&self) -> watch::Receiver<u64> {
+        self.version.subscribe()
+    }
+
+    fn delivery_of(&self, local_id: &str) -> Option<(DeliveryState, Option<String>)> {
+        self.lock()
+            .entries
+            .get(local_id)
+            .map(|e| (e.delivery.clone(), e.message_id.clone()))
+    }
+
+    fn item_key(inner: &Inner, local_id: &str) -> String {
+        format!("{}outbox/item/{local_id}", inner.config.storage_namespace())
+    }
+
+    fn cursor_key(inner: &Inner, conversation_id: &str) -> String {
+        format!(
+            "{}outbox/cursor/{conversation_id}",
+            inner.config.storage_namespace()
+        )
+    }
+
+    /// Loads items left by a previous run and starts their senders.
+    pub(crate) async fn load(self: &Arc<Self>, inner: &Arc<Inner>) -> Result<()> {
+        if self.lock().loaded {
+            return Ok(());
+        }
+        let storage = &inner.services.storage;
+        let prefix = format!("{}outbox/", inner.config.storage_namespace());
+        let mut items = Vec::new();
+        let mut cursors = HashMap::new();
+        for key in storage.keys(&prefix).await? {
+            let Some(raw) = storage.get(&key).await.ok().flatten() else {
+                continue;
+            };
+            if let Some(conversation) = key.strip_prefix(&format!("{prefix}cursor/")) {
+                cursors.insert(conversation.to_owned(), raw);
+            } else if let Ok(item) = serde_json::from_str::<OutboxItem>(&raw) {
+                items.push(item);
+            } else {
+                tracing::warn!(key, "unreadable outbox item left in place");
+            }
+        }
+        let conversations: Vec<String> = {
+            let mut st = self.lock();
+            if st.loaded {
+                return Ok(());
+            }
+            st.loaded = true;
+            for item in items {
+                let seq = item
+                    .local_id
+                    .split('-')
+                    .next()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0);
+                st.next_seq = st.next_seq.max(seq + 1);
+                st.entries.insert(
+                    item.local_id.clone(),
+                    Entry {
+                        item,
+                        delivery: DeliveryState::Queued,
+                        message_id: None,
+                        failures: 0,
+                    },
+                );
+            }
+            st.cursors.extend(cursors);
+            let mut convs: Vec<String> = st
+                .entries
+                .values()
+                .map(|e| e.item.conversation_id.clone())
+                .collect();
+            convs.dedup();
+            convs
+        };
+        if !conversations.is_empty() {
+            tracing::info!(count = conversations.len(), "resuming unsent messages");
+        }
+        for conversation in conversations {
+            self.spawn_worker(inner, &conversation);
+        }
+        self.notify();
+        Ok(())
+    }
+
+    pub(crate) async fn enqueue(
+        self: &Arc<Self>,
+        inner: &Arc<Inner>,
+        conversation_id: &str,
+        message: OutgoingMessage,
+    ) -> Result<SendHandle> {
+        if message.text.trim().is_empty() && message.attachment_ids.is_empty() {
+            return Err(Error::invalid(
+                "text",
+                "a message needs text or an attachment",
+            ));
+        }
+        check_count(&message.attachment_ids)?;
+        if message.attachment_ids.iter().any(|id| id.trim().is_empty()) {
+            return Err(Error::invalid("attachment_ids", "ids must not be empty"));
+        }
+        self.load(inner).await?;
+        let local_id = {
+            let mut st = self.lock();
+            let seq = st.next_seq;
+            st.next_seq += 1;
+            format!("{seq:012}-{:08x}", rand::random::<u32>())
+        };
+        let item = OutboxItem {
+            local_id: local_id.clone(),
+            conversation_id: conversation_id.to_owned(),
+            content: message.text,
+            attachment_ids: message.attachment_ids,
+            enqueued_at: inner.services.clock.now_ms(),
+            attempted: false,
+        };
+        // Durable first: if this fails, nothing was accepted.
+        let json = serde_json::to_string(&item).map_err(|e| Error::Storage {
+            message: e.to_string(),
+        })?;
+        inner
+            .services
+            .storage
+            .set(&Self::item_key(inner, &local_id), &json)
+            .await?;
+        self.lock().entries.insert(
+            local_id.clone(),
+            Entry {
+                item,
+                delivery: DeliveryState::Queued,
+                message_id: None,
+                failures: 0,
+            },
+        );
+        self.notify();
+        self.spawn_worker(inner, conversation_id);
+        Ok(SendHandle {
+            local_id,
+            outbox: Arc::downgrade(self),
+        })
+    }
+
+    /// Clears paused queues and starts their senders again.
+    pub(crate) async fn resume(self: &Arc<Self>, inner: &Arc<Inner>) {
+        let conversations: Vec<String> = {
+            let mut st = self.lock();
+            let mut convs = Vec::new();
+            for entry in st.entries.values_mut() {
+                if matches!(entry.delivery, DeliveryState::Failed { .. }) {
+                    entry.delivery = DeliveryState::Queued;
+                    entry.failures = 0;
+                    convs.push(entry.item.conversation_id.clone());
+                }
+            }
+            convs
+        };
+        self.notify();
+        for conversation in conversations {
+            self.spawn_worker(inner, &conversation);
+        }
+    }
+
+    /// Forgets everything (logout). Storage is wiped by the session.
+    pub(crate) fn reset(&self) {
+        let mut st = self.lock();
+        st.workers.clear(); // aborts the senders
+        st.entries.clear();
+        st.cursors.clear();
+        st.loaded = false;
+        drop(st);
+        self.notify();
+    }
+
+    fn spawn_worker(self: &Arc<Self>, inner: &Arc<Inner>, conversation_id: &str) {
+        let mut st = self.lock();
+        if st.workers.contains_key(conversation_id) {
+            return;
+        }
+        let weak = Arc::downgrade(inner);
+        let conversation = conversation_id.to_owned();
+        let task = tokio::spawn(async move { run_conversation(weak, conversation).await });
+        st.workers
+            .insert(conversation_id.to_owned(), TaskGuard::new(task));
+    }
+
+    /// The first unsent item of a conversation, unless its queue is paused. When there is none,
+    /// the calling sender retires under the same lock, so a concurrent `enqueue` starts a new one.
+    fn next_pending(&self, conversation_id: &str) -> Option<OutboxItem> {
+        let mut st = self.lock();
+        let next = st
+            .entries
+            .values()
+            .find(|e| {
+                e.item.conversation_id == conversation_id && e.delivery != DeliveryState::Sent
+            })
+            .filter(|e| !matches!(e.delivery, DeliveryState::Failed { .. }))
+            .map(|e| e.item.clone());
+        if next.is_none() {
+            retire(&mut st, conversation_id);
+        }
+        next
+    }
+
+    fn set_delivery(&self, local_id: &str, delivery: DeliveryState) {
+        if let Some(entry) = self.lock().entries.get_mut(local_id) {
+            entry.delivery = delivery;
+        }
+        self.notify();
+    }
+
+    /// Records a failure; returns true when the queue must pause.
+    fn record_failure(&self, local_id: &str, error: &Error, permanent: bool) -> bool {
+        let mut st = self.lock();
+        let Some(entry) = st.entries.get_mut(local_id) else {
+            return true;
+        };
+        entry.failures += 1;
+        let pause = permanent || entry.failures >= MAX_FAILURES;
+        entry.delivery = if pause {
+            DeliveryState::Failed {
+                error: error.to_string(),
+            }
+        } else {
+            DeliveryState::Queued
+        };
+        if pause {
+            let conversation_id = entry.item.conversation_id.clone();
+            retire(&mut st, &conversation_id);
+        }
+        drop(st);
+        self.notify();
+        pause
+    }
+
+    fn failures(&self, local_id: &str) -> u32 {
+        self.lock().entries.get(local_id).map_or(0, |e| e.failures)
+    }
+
+    async fn mark_sent(&self, inner: &Inner, item: &OutboxItem, message_id: &str) {
+        {
+            let mut st = self.lock();
+            if let Some(entry) = st.entries.get_mut(&item.local_id) {
+                entry.delivery = DeliveryState::Sent;
+                entry.message_id = Some(message_id.to_owned());
+            }
+            st.cursors
+                .insert(item.conversation_id.clone(), message_id.to_owned());
+            prune_sent(&mut st);
+        }
+        let storage = &inner.services.storage;
+        if let Err(e) = storage
+            .set(&Self::cursor_key(inner, &item.conversation_id), message_id)
+            .await
+        {
+            tracing::warn!(error = %e, "could not persist the outbox cursor");
+        }
+        if let Err(e) = storage.remove(&Self::item_key(inner, &item.local_id)).await {
+            tracing::warn!(error = %e, "could not remove a sent outbox item");
+        }
+        self.notify();
+    }
+
+    async fn mark_attempted(&self, inner: &Inner, item: &OutboxItem) {
+        let mut updated = item.clone();
+        updated.attempted = true;
+        if let Some(entry) = self.lock().entries.get_mut(&item.local_id) {
+            entry.item.attempted = true;
+        }
+        if let Ok(json) = serde_json::to_string(&updated) {
+            if let Err(e) = inner
+                .services
+                .storage
+                .set(&Self::item_key(inner, &item.local_id), &json)
+                .await
+            {
+                tracing::warn!(error = %e, "could not persist an outbox item's attempt");
+            }
+        }
+    }
+
+    /// Finds `item` among the server's messages after this device's cursor.
+    async fn reconcile(&self, inner: &Inner, item: &OutboxItem) -> Result<Option<String>> {
+        let value = inner
+            .session
+            .call(fns::LIST_MESSAGES, |c| {
+                let mut args = serde_json::Map::new();
+                args.insert("conversationId".into(), json!(item.conversation_id));
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args.insert("sessionToken".into(), json!(c.token.expose()));
+                args
+            })
+            .await?;
+        let messages = Message::list_from_json(&value)?;
+        let (cursor, claimed): (Option<String>, Vec<String>) = {
+            let st = self.lock();
+            (
+                st.cursors.get(&item.conversation_id).cloned(),
+                st.entries
+                    .values()
+                    .filter_map(|e| e.message_id.clone())
+                    .collect(),
+            )
+        };
+        let start = cursor
+            .and_then(|c| messages.iter().position(|m| m.id == c).map(|p| p + 1))
+            .unwrap_or(0);
+        let mut wanted = item.attachment_ids.clone();
+        wanted.sort();
+        wanted.dedup();
+        let found = messages[start..].iter().find(|m| {
+            let mut ids: Vec<String> = m.attachments.iter().map(|a| a.id.clone()).collect();
+            ids.sort();
+            m.sender_type == SenderType::Visitor
+                && m.content == item.content
+                && ids == wanted
+                && m.created_at >= item.enqueued_at - RECONCILE_SKEW_MS
+                && !claimed.contains(&m.id)
+        });
+        Ok(found.map(|m| m.id.clone()))
+    }
+
+    async fn attempt(&self, inner: &Inner, item: &OutboxItem) -> Attempt {
+        if item.attempted {
+            match self.reconcile(inner, item).await {
+                Ok(Some(id)) => {
+                    tracing::info!(
+                        local_id = item.local_id,
+                        "an ambiguous send had reached the server"
+                    );
+                    return Attempt::Sent(id);
+                }
+                Ok(None) => {}
+                Err(e) => return Attempt::Retry(e),
+            }
+        }
+        self.set_delivery(&item.local_id, DeliveryState::Sending);
+        self.mark_attempted(inner, item).await;
+        let result = inner
+            .session
+            .call(fns::SEND_MESSAGE, |c| {
+                let mut args = serde_json::Map::new();
+                args.insert("conversationId".into(), json!(item.conversation_id));
+                args.insert("senderId".into(), json!(c.visitor_id));
+                args.insert("senderType".into(), json!("visitor"));
+                args.insert("content".into(), json!(item.content));
+                if !item.attachment_ids.is_empty() {
+                    args.insert("attachmentIds".into(), json!(item.attachment_ids));
+                }
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args.insert("sessionToken".into(), json!(c.token.expose()));
+                args
+            })
+            .await;
+        match result {
+            Ok(Value::String(id)) => Attempt::Sent(id),
+            Ok(_) => Attempt::Retry(Error::Decode {
+                message: "messages:send did not return an id".into(),
+            }),
+            Err(
+                e @ (Error::InvalidInput { .. }
+                | Error::NotAuthorized { .. }
+                | Error::NotFound { .. }),
+            ) => Attempt::Permanent(e),
+            Err(e) => Attempt::Retry(e),
+        }
+    }
+
+    /// Local echoes of a conversation's unsent (or just sent) items, and the server ids of the
+    /// ones already sent, by local id.
+    pub(crate) fn echoes(
+        &self,
+        conversation_id: &str,
+        visitor_id: &str,
+    ) -> (Vec<Message>, HashMap<String, String>) {
+        let st = self.lock();
+        let mut echoes = Vec::new();
+        let mut sent = HashMap::new();
+        for entry in st.entries.values() {
+            if entry.item.conversation_id != conversation_id {
+                continue;
+            }
+            if let Some(id) = &entry.message_id {
+                sent.insert(id.clone(), entry.item.local_id.clone());
+            }
+            echoes.push(Message {
+                id: format!("local:{}", entry.item.local_id),
+                conversation_id: conversation_id.to_owned(),
+                sender_id: visitor_id.to_owned(),
+                sender_type: SenderType::Visitor,
+                sender_name: None,
+                content: entry.item.content.clone(),
+                created_at: entry.item.enqueued_at,
+                attachments: Vec::new(),
+                delivery: entry.delivery.clone(),
+                local_id: Some(entry.item.local_id.clone()),
+            });
+        }
+        (echoes, sent)
+    }
+
+    /// Merges server messages with the outbox's local echoes: server messages this device sent
+    /// get their `local_id`; echoes not yet on the server follow, in send order.
+    pub(crate) fn merge(
+        &self,
+        conversation_id: &str,
+        visitor_id: &str,
+        server: Vec<Message>,
+    ) -> Vec<Message> {
+        let (echoes, sent) = self.echoes(conversation_id, visitor_id);
+        let mut merged: Vec<Message> = server
+            .into_iter()
+            .map(|mut m| {
+                m.local_id = sent.get(&m.id).cloned();
+                m
+            })
+            .collect();
+        let on_server: std::collections::HashSet<String> =
+            merged.iter().filter_map(|m| m.local_id.clone()).collect();
+        merged.extend(
+            echoes
+                .into_iter()
+                .filter(|e| e.local_id.as_ref().is_some_and(|l| !on_server.contains(l))),
+        );
+        merged
+    }
+}
+
+/// Removes a conversation's sender from the table without aborting it (it is the caller).
+fn retire(st: &mut State, conversation_id: &str) {
+    if let Some(guard) = st.workers.remove(conversation_id) {
+        guard.detach();
+    }
+}
+
+/// Keeps memory bounded: forget the oldest sent entries beyond 1,000.
+fn prune_sent(st: &mut State) {
+    let sent: Vec<String> = st
+        .entries
+        .iter()
+        .filter(|(_, e)| e.delivery == DeliveryState::Sent)
+        .map(|(k, _)| k.clone())
+        .collect();
+    if sent.len() > 1000 {
+        for key in &sent[..sent.len() - 1000] {
+            st.entries.remove(key);
+        }
+    }
+}
+
+fn backoff(failures: u32) -> Duration {
+    let base = 100u64.saturating_mul(1 << failures.min(8));
+    let capped = base.min(10_000);
+    Duration::from_millis(capped / 2 + rand::random::<u64>() % (capped / 2 + 1))
+}
+
+/// Sends one conversation's items in order until none is left or the queue pauses.
+async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        let outbox = Arc::clone(&inner.outbox);
+        let Some(item) = outbox.next_pending(&conversation_id) else {
+            return;
+        };
+        match outbox.attempt(&inner, &item).await {
+            Attempt::Sent(message_id) => {
+                outbox.mark_sent(&inner, &item, &message_id).await;
+                super::ai::after_visitor_message(&inner, &item);
+            }
+            Attempt::Permanent(error) => {
+                tracing::warn!(error = %error, "message refused; pausing this conversation's queue");
+                outbox.record_failure(&item.local_id, &error, true);
+                return;
+            }
+            Attempt::Retry(error) => {
+                if outbox.record_failure(&item.local_id, &error, false) {
+                    tracing::warn!(error = %error, "sending keeps failing; pausing this conversation's queue");
+                    return;
+                }
+                let wait = backoff(outbox.failures(&item.local_id));
+                drop(inner);
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The one place where Opencom's plain-text error messages are turned into meaning.
+//!
+//! Convex wraps a thrown message as `"[Request ID: …] Server Error\nUncaught Error: <text>"` on dev
+//! and self-hosted deployments, and sends only `"[Request ID: …] Server Error"` in production.
+
+use super::Error;
+
+/// What a function failure means, as far as its text tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ServerFailure {
+    /// The session token is missing, unknown, revoked, expired or from another workspace.
+    Session(String),
+    /// Convex rejected the arguments.
+    Validation { field: String, reason: String },
+    /// Origin, identity verification, ownership or permission refusals.
+    NotAuthorized(String),
+    /// Something named does not exist.
+    NotFound(String),
+    /// A client-checkable value was out of range (server-side check).
+    InvalidValue { field: String, reason: String },
+    /// Redacted or unknown: nothing can be concluded from the text.
+    Unexplained(String),
+}
+
+impl ServerFailure {
+    /// True for failures that may hide a dead session (the text says so, or says nothing).
+    pub(crate) fn may_be_session_problem(&self) -> bool {
+        matches!(
+            self,
+            ServerFailure::Session(_) | ServerFailure::Unexplained(_)
+        )
+    }
+}
+
+impl From<ServerFailure> for Error {
+    fn from(failure: ServerFailure) -> Self {
+        match failure {
+            ServerFailure::Session(_) => Error::SessionExpired,
+            ServerFailure::Validation { field, reason }
+            | ServerFailure::InvalidValue { field, reason } => {
+                Error::InvalidInput { field, reason }
+            }
+            ServerFailure::NotAuthorized(message) => Error::NotAuthorized { message },
+            ServerFailure::NotFound(message) => Error::NotFound { message },
+            ServerFailure::Unexplained(message) => Error::Server { message },
+        }
+    }
+}
+
+/// Strips Convex's wrapper (`[Request ID: …] Server Error\nUncaught Error: `) from a message.
+pub(crate) fn strip_wrapper(raw: &str) -> &str {
+    let mut text = raw.trim();
+    if text.starts_with("[Request ID:") {
+        if let Some(end) = text.find(']') {
+            text = text[end + 1..].trim_start();
+        }
+    }
+    if let Some(rest) = text.strip_prefix("Server Error") {
+        text = rest.trim_start_matches(['\n', '\r', ' ']);
+    }
+    for prefix in ["Uncaught Error: ", "Uncaught ConvexError: ", "Error: "] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            text = rest;
+            break;
+        }
+    }
+    // A JS stack trace may follow on the next lines ("    at handler (…)").
+    match text.find("\n    at ") {
+        Some(pos) => text[..pos].trim_end(),
+        None => text.trim_end(),
+    }
+}
+
+/// Classifies a (scrubbed) function error message.
+pub(crate) fn classify(raw: &str) -> ServerFailure {
+    let text = strip_wrapper(raw);
+    let message = text.to_owned();
+
+    if let Some(rest) = text.strip_prefix("ArgumentValidationError:") {
+        let rest = rest.trim();
+        return ServerFailure::Validation {
+            field: validation_field(rest).unwrap_or_else(|| "args".to_owned()),
+            reason: rest.to_owned(),
+        };
+    }
+
+    const SESSION: [&str; 5] = [
+        "Session token required",
+        "Invalid session token",
+        "Session token does not match workspace",
+        "Session expired",
+        "Session token does not match visitor",
+    ];
+    if SESSION.iter().any(|s| text.starts_with(s)) {
+        return ServerFailure::Session(message);
+    }
+
+    if text.starts_with("Rating must be between") {
+        return ServerFailure::InvalidValue {
+            field: "rating".into(),
+            reason: message,
+        };
+    }
+    if text.starts_with("Query exceeds max length") {
+        return ServerFailure::InvalidValue {
+            field: "query".into(),
+            reason: message,
+        };
+    }
+    if text.starts_with("You can attach up to") {
+        return ServerFailure::InvalidValue {
+            field: "attachmentIds".into(),
+            reason: message,
+        };
+    }
+
+    const REFUSED: [&str; 9] = [
+        "Origin validation failed",
+        "Origin must be",
+        "Identity verification failed",
+        "Not authorized",
+        "Not authenticated",
+        "Not a member of this workspace",
+        "Permission denied",
+        "Authentication required",
+        "Visitor/token mismatch",
+    ];
+    if REFUSED.iter().any(|s| text.starts_with(s)) {
+        return ServerFailure::NotAuthorized(message);
+    }
+
+    if text.ends_with("not found")
+        || text.ends_with("was not found")
+        || text.starts_with("Could not find public function")
+        || text == "Visitor ID required"
+    {
+        return ServerFailure::NotFound(message);
+    }
+
+    ServerFailure::Unexplained(message)
+}
+
+/// Finds the argument a Convex validation error is about: ``Missing required field `x` ``,
+/// ``extra field `x` ``, or `Path: .x`.
+fn validation_field(text: &str) -> Option<String> {
+    if let Some(pos) = text.find("Path: ") {
+        let path = text[pos + 6..].lines().next().unwrap_or("").trim();
+        let path = path.trim_start_matches('.');
+        if !path.is_empty() {
+            return Some(path.to_owned());
+        }
+    }
+    let start = text.find('`')? + 1;
+    let len = text[start..].find('`')?;
+    Some(text[start..start + len].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrapped(text: &str) -> String {
+        format!("[Request ID: 13e9a21ff5ae500c] Server Error\nUncaught Error: {text}")
+    }
+
+    #[test]
+    fn wrapper_is_stripped() {
+        assert_eq!(
+            strip_wrapper(&wrapped("Invalid session token")),
+            "Invalid session token"
+        );
+        assert_eq!(strip_wrapper("[Request ID: 1] Server Error"), "");
+        assert_eq!(
+            strip_wrapper("Uncaught Error: Boom\n    at handler (x.js:1:1)"),
+            "Boom"
+        );
+    }
+
+    #[test]
+    fn session_texts_are_session_failures() {
+        for text in [
+            "Session token required",
+            "Invalid session token",
+            "Session token does not match workspace",
+            "Session expired",
+            "Session expired: please re-boot",
+        ] {
+            let failure = classify(&wrapped(text));
+            assert_eq!(failure, ServerFailure::Session(text.to_owned()), "{text}");
+            assert_eq!(Error::from(failure), Error::SessionExpired);
+        }
+    }
+
+    #[test]
+    fn validation_errors_name_the_field() {
+        let missing = "[Request ID: dd9be0cc25841927] Server Error\nArgumentValidationError: Validator error: Missing required field `sessionId` in object";
+        match Error::from(classify(missing)) {
+            Error::InvalidInput { field, .. } => assert_eq!(field, "sessionId"),
+            other => panic!("{other:?}"),
+        }
+        let extra = "[Request ID: x] Server Error\nArgumentValidationError: Object contains extra field `appVersion` that is not in the validator.";
+        match Error::from(classify(extra)) {
+            Error::InvalidInput { field, .. } => assert_eq!(field, "appVersion"),
+            other => panic!("{other:?}"),
+        }
+        let wrong = "[Request ID: x] Server Error\nArgumentValidationError: Value does not match validator.\nPath: .device.os\nValue: 5\nValidator: v.string()";
+        match Error::from(classify(wrong)) {
+            Error::InvalidInput { field, .. } => assert_eq!(field, "device.os"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn refusals_are_not_authorized() {
+        for text in [
+            "Origin validation failed: Origin not in allowed list",
+            "Origin validation failed: Origin header is required when allowed origins are configured",
+            "Identity verification failed: invalid userHash",
+            "Identity verification failed: userHash is required",
+            "Identity verification failed",
+            "Not authorized to send messages to this conversation",
+            "Not authorized: visitor does not belong to this workspace",
+            "Not authenticated",
+            "Not a member of this workspace",
+            "Permission denied: conversations.reply",
+            "Authentication required",
+        ] {
+            assert!(
+                matches!(Error::from(classify(&wrapped(text))), Error::NotAuthorized { .. }),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn not_found_texts() {
+        for text in [
+            "Visitor not found",
+            "Conversation not found",
+            "Workspace not found",
+            "Ticket not found",
+            "Visitor ID required",
+        ] {
+            assert!(
+                matches!(
+                    Error::from(classify(&wrapped(text))),
+                    Error::NotFound { .. }
+                ),
+                "{text}"
+            );
+        }
+        let unknown = "[Request ID: 1] Server Error\nCould not find public function for 'nope:missing'. Did you forget to run `npx convex dev` or `npx convex deploy`?";
+        assert!(matches!(
+            Error::from(classify(unknown)),
+            Error::NotFound { .. }
+        ));
+    }
+
+    #[test]
+    fn range_checks_are_invalid_input() {
+        match Error::from(classify(&wrapped("Rating must be between 1 and 5"))) {
+            Error::InvalidInput { field, .. } => assert_eq!(field, "rating"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn redacted_production_errors_are_unexplained() {
+        let failure = classify("[Request ID: 26ff32c976c6cc8c] Server Error");
+        assert!(failure.may_be_session_problem());
+        assert!(matches!(Error::from(failure), Error::Server { .. }));
+        let other = classify(&wrapped("Something odd"));
+        assert_eq!(other, ServerFailure::Unexplained("Something odd".into()));
+    }
+}

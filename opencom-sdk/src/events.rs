@@ -1,0 +1,114 @@
+//! Events: `events:track` and screen views (`events:trackAutoEvent`).
+
+use serde_json::{json, Map, Value};
+
+use crate::attributes::{to_json_object, validate_event_properties, AttributeValue, Attributes};
+use std::sync::Arc;
+
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::transport::fns;
+
+/// The result of tracking an automatic event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackOutcome {
+    /// Stored; the event's id.
+    Recorded {
+        /// Opaque event id.
+        event_id: String,
+    },
+    /// The server dropped it: at most 100 automatic events per visitor per 60 s. Not an error.
+    RateLimited,
+}
+
+/// Event tracking: `client.events()`.
+#[derive(Debug, Clone, Copy)]
+pub struct EventsClient<'a> {
+    pub(crate) inner: &'a Arc<Inner>,
+}
+
+impl EventsClient<'_> {
+    /// Tracks a named event with optional properties (`events:track`). Properties are validated
+    /// like the server's `eventProperties`: strings, numbers, booleans, null, and arrays of
+    /// strings/numbers; bad ones fail with [`Error::InvalidInput`] before any network call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) -> opencom_sdk::Result<()> {
+    /// use opencom_sdk::Attributes;
+    /// let mut props = Attributes::new();
+    /// props.insert("amount".into(), 42.5.into());
+    /// let event_id = client.events().track("purchase_completed", props).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn track(&self, name: &str, properties: Attributes) -> Result<String> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        validate_event_properties(&properties)?;
+        let props = (!properties.is_empty()).then(|| to_json_object(&properties));
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::TRACK, |creds| {
+                let mut args = base_args(&workspace_id, creds);
+                args.insert("name".into(), json!(name));
+                if let Some(p) = &props {
+                    args.insert("properties".into(), p.clone());
+                }
+                args
+            })
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Decode {
+                message: "events:track did not return an id".into(),
+            })
+    }
+
+    /// Tracks a screen view (`events:trackAutoEvent`, `eventType: "screen_view"`,
+    /// `properties.screenName`). Returns [`TrackOutcome::RateLimited`] when the server drops it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) -> opencom_sdk::Result<()> {
+    /// use opencom_sdk::TrackOutcome;
+    /// match client.events().track_screen("Checkout").await? {
+    ///     TrackOutcome::Recorded { .. } => {}
+    ///     TrackOutcome::RateLimited => { /* fine: screen views are best effort */ }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn track_screen(&self, screen_name: &str) -> Result<TrackOutcome> {
+        if screen_name.trim().is_empty() {
+            return Err(Error::invalid("screen_name", "must not be empty"));
+        }
+        let mut props = Attributes::new();
+        props.insert("screenName".into(), AttributeValue::from(screen_name));
+        let props = to_json_object(&props);
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::TRACK_AUTO, |creds| {
+                let mut args = base_args(&workspace_id, creds);
+                args.insert("eventType".into(), json!("screen_view"));
+                args.insert("properties".into(), props.clone());
+                args
+            })
+            .await?;
+        Ok(match value {
+            Value::String(event_id) => TrackOutcome::Recorded { event_id },
+            _ => TrackOutcome::RateLimited,
+        })
+    }
+}
+
+fn base_args(workspace_id: &str, creds: &crate::session::Credentials) -> Map<String, Value> {
+    let mut args = Map::new();
+    args.insert("workspaceId".into(), json!(workspace_id));
+    args.insert("visitorId".into(), json!(creds.visitor_id));
+    args.insert("sessionToken".into(), json!(creds.token.expose()));
+    args.insert("sessionId".into(), json!(creds.session_id));
+    args
+}

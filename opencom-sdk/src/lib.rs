@@ -1,0 +1,90 @@
+//! # Opencom Rust SDK
+//!
+//! A typed async client for [Opencom](https://github.com/opencom-org/opencom), the open-source
+//! customer-messaging platform, whose backend is a Convex deployment. It speaks Convex's HTTP
+//! functions API with exactly the arguments Opencom's validators accept, keeps the visitor
+//! session (boot, restore, refresh, re-boot) for you, and never logs a credential.
+//!
+//! ## Getting started
+//!
+//! ```
+//! use opencom_sdk::{Attributes, MemoryStorage, Opencom, User};
+//! use std::sync::Arc;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = server_mock::ServerMock::start().await?;
+//! # let (url, workspace_id) = (mock.url(), mock.workspace_id());
+//! // `url` is your deployment, e.g. "https://happy-otter-123.convex.cloud".
+//! let client = Opencom::builder(&url, &workspace_id)
+//!     .origin("https://app.example.com")
+//!     .storage(Arc::new(MemoryStorage::new()))
+//!     .build()?;
+//!
+//! // Boots a visitor session, or restores the stored one without any network call.
+//! let session = client.start().await?;
+//! println!("visitor {}", session.visitor_id);
+//!
+//! // Tell Opencom who the visitor is. `user_hash` comes from your backend
+//! // (see `opencom_sdk::identity`).
+//! let visitor = client
+//!     .visitor()
+//!     .identify(User::new().email("jane@example.com").name("Jane").attribute("plan", "pro"))
+//!     .await?;
+//! assert_eq!(visitor.email.as_deref(), Some("jane@example.com"));
+//!
+//! let mut properties = Attributes::new();
+//! properties.insert("amount".into(), 42.into());
+//! client.events().track("purchase_completed", properties).await?;
+//!
+//! // Forget the visitor on this device and start over anonymously.
+//! client.logout().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Layout
+//! - [`Opencom`] is the facade; sub-clients per domain: [`Opencom::session`],
+//!   [`Opencom::visitor`], [`Opencom::events`].
+//! - Host services are traits: [`Storage`] (with [`MemoryStorage`] and [`FileStorage`]) and
+//!   [`Clock`].
+//! - Errors: one small [`Error`] enum whose variants map to actions.
+//! - [`identity::user_hash`] computes the identity-verification HMAC — on your server.
+
+mod attributes;
+mod client;
+mod clock;
+mod config;
+mod conversations;
+mod error;
+mod events;
+pub mod identity;
+mod realtime;
+mod secret;
+mod session;
+mod storage;
+mod transport;
+mod visitor;
+
+pub use attributes::{AttributeValue, Attributes};
+pub use client::{Discovery, Opencom, OpencomBuilder, SessionClient};
+pub use clock::{Clock, SystemClock};
+pub use config::{BuildError, ClientInfo, DeviceInfo};
+pub use conversations::attachments::{
+    AttachmentSource, UploadedAttachment, ALLOWED_EXTENSIONS, MAX_ATTACHMENTS_PER_MESSAGE,
+    MAX_ATTACHMENT_BYTES,
+};
+pub use conversations::model::{
+    Attachment, Conversation, ConversationStatus, CsatEligibility, DeliveryState, Message,
+    SenderType,
+};
+pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
+pub use conversations::ConversationsClient;
+pub use error::{Error, Result};
+pub use events::{EventsClient, TrackOutcome};
+pub use realtime::{ConnectionState, LiveStream, RealtimeMode, Snapshot};
+pub use secret::Secret;
+pub use session::SessionInfo;
+pub use storage::{FileStorage, MemoryStorage, Storage, StorageError};
+pub use transport::RetryPolicy;
+pub use visitor::{User, Visitor, VisitorClient};

@@ -1,0 +1,588 @@
+//! The visitor session: boot, restore from storage, single-flight refresh, transparent re-boot,
+//! logout. Every session-bearing call goes through [`SessionManager::call`].
+
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use tokio::sync::Mutex;
+
+use crate::attributes::AttributeValue;
+use crate::config::{Config, Services};
+use crate::error::server_message::{classify, ServerFailure};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::transport::{fns, ConvexHttp, Function, TransportError};
+use crate::visitor::User;
+
+/// Refresh when less than this share of the token's lifetime remains (Opencom's
+/// `REFRESH_THRESHOLD`).
+pub(crate) const REFRESH_THRESHOLD: f64 = 0.25;
+/// Treat a token this close to its expiry as expired (clock skew, request time).
+const EXPIRY_MARGIN_MS: f64 = 5_000.0;
+/// Lifetime assumed when a stored session lacks `issued_at` (Opencom's default).
+const DEFAULT_LIFETIME_MS: f64 = 24.0 * 3600.0 * 1000.0;
+
+/// The identified user as persisted, so a re-boot after expiry keeps the identity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct StoredUser {
+    pub(crate) email: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) user_id: Option<String>,
+    pub(crate) user_hash: Option<Secret>,
+    pub(crate) custom_attributes: Option<Value>,
+}
+
+/// What survives a restart. `Debug` is safe: the token is a [`Secret`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct StoredSession {
+    pub(crate) session_id: String,
+    pub(crate) visitor_id: Option<String>,
+    pub(crate) token: Option<Secret>,
+    pub(crate) expires_at: Option<f64>,
+    pub(crate) issued_at: Option<f64>,
+    pub(crate) user: Option<StoredUser>,
+}
+
+impl StoredSession {
+    fn fresh() -> Self {
+        Self {
+            session_id: new_session_id(),
+            visitor_id: None,
+            token: None,
+            expires_at: None,
+            issued_at: None,
+            user: None,
+        }
+    }
+}
+
+fn new_session_id() -> String {
+    format!("ses_{:032x}", rand::random::<u128>())
+}
+
+/// The credentials one call uses. `generation` identifies the token, so that many calls failing
+/// with the same dead token trigger one recovery.
+#[derive(Debug, Clone)]
+pub(crate) struct Credentials {
+    pub(crate) visitor_id: String,
+    pub(crate) token: Secret,
+    pub(crate) session_id: String,
+    generation: u64,
+}
+
+/// A snapshot of the current session, for the host.
+///
+/// ```
+/// # fn show(info: opencom_sdk::SessionInfo) {
+/// println!("visitor {} (restored without network: {})", info.visitor_id, info.restored);
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SessionInfo {
+    /// The visitor this session belongs to (opaque id).
+    pub visitor_id: String,
+    /// The client-generated, persisted `sessionId`.
+    pub session_id: String,
+    /// When the current token expires (epoch ms).
+    pub expires_at_ms: f64,
+    /// True when the session came from storage without any network call.
+    pub restored: bool,
+    /// True when stored state was unreadable and was replaced by a fresh session.
+    pub discarded_corrupt_state: bool,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    session: Option<StoredSession>,
+    loaded: bool,
+    generation: u64,
+    discarded_corrupt_state: bool,
+}
+
+/// Owns the session state. One async mutex serialises boot/refresh/re-boot (the server deletes
+/// the old token on refresh, so two concurrent refreshes would break the session).
+#[derive(Debug)]
+pub(crate) struct SessionManager {
+    config: Arc<Config>,
+    transport: ConvexHttp,
+    services: Services,
+    state: Mutex<State>,
+    snapshot: RwLock<Option<(String, String)>>,
+    /// Bumped whenever the token changes (refresh, re-boot, logout): live queries re-subscribe.
+    generation_tx: tokio::sync::watch::Sender<u64>,
+}
+
+impl SessionManager {
+    pub(crate) fn new(config: Arc<Config>, transport: ConvexHttp, services: Services) -> Self {
+        Self {
+            config,
+            transport,
+            services,
+            state: Mutex::new(State::default()),
+            snapshot: RwLock::new(None),
+            generation_tx: tokio::sync::watch::channel(0).0,
+        }
+    }
+
+    fn bump(&self, st: &mut State) {
+        st.generation += 1;
+        self.generation_tx.send_replace(st.generation);
+    }
+
+    /// Changes whenever the session token changes.
+    pub(crate) fn generations(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.generation_tx.subscribe()
+    }
+
+    /// How long until the current token should be refreshed (zero when unknown).
+    pub(crate) async fn refresh_due_in(&self) -> std::time::Duration {
+        let st = self.state.lock().await;
+        let Some(session) = &st.session else {
+            return std::time::Duration::ZERO;
+        };
+        let (Some(expires_at), Some(issued_at)) = (session.expires_at, session.issued_at) else {
+            return std::time::Duration::ZERO;
+        };
+        let due = expires_at - REFRESH_THRESHOLD * (expires_at - issued_at);
+        let wait_ms = (due - self.now()).max(0.0) + 1.0;
+        std::time::Duration::from_millis(wait_ms as u64)
+    }
+
+    fn key(&self) -> String {
+        format!("{}session", self.config.storage_namespace())
+    }
+
+    fn now(&self) -> f64 {
+        self.services.clock.now_ms()
+    }
+
+    /// The current visitor id, without waiting (None before the first start).
+    pub(crate) fn visitor_id(&self) -> Option<String> {
+        self.snapshot
+            .read()
+            .ok()
+            .and_then(|s| s.as_ref().map(|(v, _)| v.clone()))
+    }
+
+    /// The persisted `sessionId`, without waiting.
+    pub(crate) fn session_id(&self) -> Option<String> {
+        self.snapshot
+            .read()
+            .ok()
+            .and_then(|s| s.as_ref().map(|(_, s)| s.clone()))
+    }
+
+    fn publish(&self, session: &StoredSession) {
+        if let Ok(mut snap) = self.snapshot.write() {
+            *snap = session
+                .visitor_id
+                .clone()
+                .map(|v| (v, session.session_id.clone()));
+        }
+    }
+
+    /// Restores the stored session (no network call when it is still valid) or boots.
+    pub(crate) async fn start(&self) -> Result<SessionInfo> {
+        let mut st = self.state.lock().await;
+        let restored = self.ensure(&mut st).await?;
+        Self::info(&st, restored)
+    }
+
+    fn info(st: &State, restored: bool) -> Result<SessionInfo> {
+        let session = st.session.as_ref().ok_or(Error::SessionExpired)?;
+        Ok(SessionInfo {
+            visitor_id: session.visitor_id.clone().unwrap_or_default(),
+            session_id: session.session_id.clone(),
+            expires_at_ms: session.expires_at.unwrap_or_default(),
+            restored,
+            discarded_corrupt_state: st.discarded_corrupt_state,
+        })
+    }
+
+    /// Valid credentials, refreshing (single-flight) or booting as needed.
+    pub(crate) async fn credentials(&self) -> Result<Credentials> {
+        let mut st = self.state.lock().await;
+        self.ensure(&mut st).await?;
+        Self::credentials_of(&st)
+    }
+
+    fn credentials_of(st: &State) -> Result<Credentials> {
+        let session = st.session.as_ref().ok_or(Error::SessionExpired)?;
+        match (&session.visitor_id, &session.token) {
+            (Some(visitor_id), Some(token)) => Ok(Credentials {
+                visitor_id: visitor_id.clone(),
+                token: token.clone(),
+                session_id: session.session_id.clone(),
+                generation: st.generation,
+            }),
+            _ => Err(Error::SessionExpired),
+        }
+    }
+
+    /// Brings the state to "valid token". Returns true when nothing had to be sent.
+    async fn ensure(&self, st: &mut State) -> Result<bool> {
+        if !st.loaded {
+            self.load(st).await?;
+        }
+        let now = self.now();
+        let session = st.session.get_or_insert_with(StoredSession::fresh);
+        let (Some(_), Some(expires_at)) = (&session.token, session.expires_at) else {
+            self.boot(st).await?;
+            return Ok(false);
+        };
+        if now >= expires_at - EXPIRY_MARGIN_MS || session.visitor_id.is_none() {
+            self.boot(st).await?;
+            return Ok(false);
+        }
+        let lifetime = session
+            .issued_at
+            .map(|issued| expires_at - issued)
+            .filter(|l| *l > 0.0)
+            .unwrap_or(DEFAULT_LIFETIME_MS);
+        if expires_at - now < REFRESH_THRESHOLD * lifetime {
+            self.refresh(st).await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    async fn load(&self, st: &mut State) -> Result<()> {
+        let raw = match self.services.storage.get(&self.key()).await {
+            Ok(raw) => raw,
+            Err(crate::storage::StorageError::Corrupt { .. }) => {
+                tracing::warn!("stored session is corrupt; starting a fresh session");
+                st.discarded_corrupt_state = true;
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        st.session = match raw.map(|r| serde_json::from_str::<StoredSession>(&r)) {
+            Some(Ok(session)) => Some(session),
+            Some(Err(_)) => {
+                tracing::warn!("stored session cannot be decoded; starting a fresh session");
+                st.discarded_corrupt_state = true;
+                None
+            }
+            None => None,
+        };
+        if let Some(session) = &st.session {
+            self.publish(session);
+        }
+        st.loaded = true;
+        Ok(())
+    }
+
+    async fn persist(&self, session: &StoredSession) {
+        self.publish(session);
+        let saved = match serde_json::to_string(session) {
+            Ok(json) => self.services.storage.set(&self.key(), &json).await,
+            Err(e) => Err(crate::storage::StorageError::Io {
+                message: e.to_string(),
+            }),
+        };
+        if let Err(e) = saved {
+            // The session stays valid in memory; the next start will boot again.
+            tracing::warn!(error = %e, "could not persist the session");
+        }
+    }
+
+    /// `widgetSessions:boot`, keeping the visitor (`existingVisitorId`) and the identified user.
+    async fn boot(&self, st: &mut State) -> Result<()> {
+        let session = st.session.get_or_insert_with(StoredSession::fresh).clone();
+        let cfg = &self.config;
+        let mut args = Map::new();
+        args.insert("workspaceId".into(), json!(cfg.workspace_id));
+        args.insert("sessionId".into(), json!(session.session_id));
+        if let Some(visitor_id) = &session.visitor_id {
+            args.insert("existingVisitorId".into(), json!(visitor_id));
+        }
+        if let Some(user) = &session.user {
+            insert_user_fields(&mut args, user);
+        }
+        insert_client_fields(&mut args, cfg);
+        let value = self
+            .transport
+            .call(fns::BOOT, args)
+            .await
+            .map_err(Error::from)?;
+        let visitor_id = value
+            .pointer("/visitor/_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| decode("boot: no visitor._id"))?;
+        let token = value
+            .get("sessionToken")
+            .and_then(Value::as_str)
+            .ok_or_else(|| decode("boot: no sessionToken"))?;
+        let expires_at = value
+            .get("expiresAt")
+            .and_then(Value::as_f64)
+            .ok_or_else(|| decode("boot: no expiresAt"))?;
+        let updated = StoredSession {
+            visitor_id: Some(visitor_id.to_owned()),
+            token: Some(Secret::new(token)),
+            expires_at: Some(expires_at),
+            issued_at: Some(self.now()),
+            ..session
+        };
+        tracing::info!(visitor_id, "session booted");
+        self.persist(&updated).await;
+        st.session = Some(updated);
+        self.bump(st);
+        Ok(())
+    }
+
+    /// `widgetSessions:refresh` (only `sessionToken`). A dead token leads to a re-boot; a
+    /// transient failure keeps the still-valid old token.
+    async fn refresh(&self, st: &mut State) -> Result<()> {
+        let Some(session) = st.session.clone() else {
+            return self.boot(st).await;
+        };
+        let Some(token) = &session.token else {
+            return self.boot(st).await;
+        };
+        let mut args = Map::new();
+        args.insert("sessionToken".into(), json!(token.expose()));
+        match self.transport.call(fns::REFRESH, args).await {
+            Ok(value) => {
+                let token = value
+                    .get("sessionToken")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| decode("refresh: no sessionToken"))?;
+                let expires_at = value
+                    .get("expiresAt")
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| decode("refresh: no expiresAt"))?;
+                let updated = StoredSession {
+                    token: Some(Secret::new(token)),
+                    expires_at: Some(expires_at),
+                    issued_at: Some(self.now()),
+                    ..session
+                };
+                tracing::debug!("session token refreshed");
+                self.persist(&updated).await;
+                st.session = Some(updated);
+                self.bump(st);
+                Ok(())
+            }
+            Err(TransportError::Function { message }) => {
+                tracing::info!(reason = %message, "refresh refused; re-booting");
+                self.boot(st).await
+            }
+            Err(e) => {
+                // The old token is still valid (we only refresh before expiry): keep going.
+                tracing::warn!(error = %e, "refresh failed; keeping the current token");
+                Ok(())
+            }
+        }
+    }
+
+    /// Recovers from a dead token seen by a call made with `generation`. Many concurrent calls
+    /// failing with the same token cause one re-boot.
+    async fn recover(&self, generation: u64) -> Result<()> {
+        let mut st = self.state.lock().await;
+        if st.generation != generation {
+            return Ok(());
+        }
+        tracing::info!("session token is no longer valid; re-booting");
+        self.boot(&mut st).await
+    }
+
+    /// Asks the server whether the token is still valid (never throws server-side). When the
+    /// question itself fails we assume valid, so a network blip never throws a session away.
+    async fn token_is_valid(&self, creds: &Credentials) -> bool {
+        let mut args = Map::new();
+        args.insert("workspaceId".into(), json!(self.config.workspace_id));
+        args.insert("sessionToken".into(), json!(creds.token.expose()));
+        args.insert("visitorId".into(), json!(creds.visitor_id));
+        match self.transport.call(fns::VALIDATE_SESSION, args).await {
+            Ok(value) => value.get("valid").and_then(Value::as_bool).unwrap_or(true),
+            Err(_) => true,
+        }
+    }
+
+    /// Runs a session-bearing call. On a session failure (by text, or, when the text is redacted,
+    /// by asking `validateSessionToken`) it re-boots once and repeats the call: a function that
+    /// threw wrote nothing, so repeating it cannot duplicate anything.
+    pub(crate) async fn call<F>(&self, function: Function, build_args: F) -> Result<Value>
+    where
+        F: Fn(&Credentials) -> Map<String, Value>,
+    {
+        let creds = self.credentials().await?;
+        let first = self.transport.call(function, build_args(&creds)).await;
+        let message = match first {
+            Ok(value) => return Ok(value),
+            Err(TransportError::Function { message }) => message,
+            Err(other) => return Err(other.into()),
+        };
+        self.after_failure(&creds, &message).await?;
+        let creds = self.credentials().await?;
+        self.transport
+            .call(function, build_args(&creds))
+            .await
+            .map_err(|e| match e {
+                TransportError::Function { message } => match classify(&message) {
+                    ServerFailure::Session(_) => Error::SessionExpired,
+                    other => other.into(),
+                },
+                other => other.into(),
+            })
+    }
+
+    /// Decides what a function failure seen with `creds` means. `Ok(())`: the session was dead
+    /// and has been replaced, repeat the call. `Err`: the mapped error to report.
+    pub(crate) async fn after_failure(&self, creds: &Credentials, message: &str) -> Result<()> {
+        let failure = classify(message);
+        let dead = failure.may_be_session_problem()
+            && (matches!(failure, ServerFailure::Session(_)) || !self.token_is_valid(creds).await);
+        if !dead {
+            return Err(failure.into());
+        }
+        self.recover(creds.generation).await
+    }
+
+    /// Records the result of a successful `visitors:identify`: the (possibly merged) visitor id
+    /// and the user, so a later re-boot keeps them.
+    pub(crate) async fn adopt_identity(&self, visitor_id: &str, user: &User) {
+        let mut st = self.state.lock().await;
+        let Some(session) = st.session.as_mut() else {
+            return;
+        };
+        if session.visitor_id.as_deref() != Some(visitor_id) {
+            tracing::info!(
+                visitor_id,
+                "visitor merged by email; adopting the canonical visitor"
+            );
+        }
+        session.visitor_id = Some(visitor_id.to_owned());
+        session.user = Some(user.to_stored());
+        let snapshot = session.clone();
+        self.persist(&snapshot).await;
+    }
+
+    /// The identified user, if any.
+    pub(crate) async fn stored_user(&self) -> Option<StoredUser> {
+        self.state
+            .lock()
+            .await
+            .session
+            .as_ref()
+            .and_then(|s| s.user.clone())
+    }
+
+    /// Revokes the token, wipes everything stored for this workspace and boots a fresh anonymous
+    /// visitor with a new `sessionId`.
+    pub(crate) async fn logout(&self) -> Result<SessionInfo> {
+        let mut st = self.state.lock().await;
+        if !st.loaded {
+            self.load(&mut st).await?;
+        }
+        if let Some(token) = st.session.as_ref().and_then(|s| s.token.clone()) {
+            let mut args = Map::new();
+            args.insert("sessionToken".into(), json!(token.expose()));
+            if let Err(e) = self.transport.call(fns::REVOKE, args).await {
+                // The token dies by expiry anyway; nothing of it is kept locally.
+                tracing::warn!(error = %e, "could not revoke the session token");
+            }
+        }
+        let prefix = self.config.storage_namespace();
+        for key in self.services.storage.keys(&prefix).await? {
+            self.services.storage.remove(&key).await?;
+        }
+        st.session = Some(StoredSession::fresh());
+        self.bump(&mut st);
+        if let Ok(mut snap) = self.snapshot.write() {
+            *snap = None;
+        }
+        self.boot(&mut st).await?;
+        Self::info(&st, false)
+    }
+
+    /// Forces a refresh now (for hosts that know the app was suspended for long).
+    pub(crate) async fn refresh_now(&self) -> Result<SessionInfo> {
+        let mut st = self.state.lock().await;
+        self.ensure(&mut st).await?;
+        self.refresh(&mut st).await?;
+        Self::info(&st, false)
+    }
+}
+
+fn decode(what: &str) -> Error {
+    Error::Decode {
+        message: what.to_owned(),
+    }
+}
+
+/// Adds the user's profile fields (as `boot` and `identify` take them).
+pub(crate) fn insert_user_fields(args: &mut Map<String, Value>, user: &StoredUser) {
+    let fields = [
+        ("email", &user.email),
+        ("name", &user.name),
+        ("externalUserId", &user.user_id),
+    ];
+    for (name, value) in fields {
+        if let Some(v) = value {
+            args.insert(name.into(), json!(v));
+        }
+    }
+    if let Some(hash) = &user.user_hash {
+        args.insert("userHash".into(), json!(hash.expose()));
+    }
+    if let Some(attrs) = &user.custom_attributes {
+        if attrs.as_object().is_some_and(|m| !m.is_empty()) {
+            args.insert("customAttributes".into(), attrs.clone());
+        }
+    }
+}
+
+/// Adds `device`, `origin` and the client metadata configured on the builder.
+fn insert_client_fields(args: &mut Map<String, Value>, cfg: &Config) {
+    if let Some(device) = device_json(cfg) {
+        args.insert("device".into(), device);
+    }
+    if let Some(origin) = &cfg.origin {
+        args.insert("origin".into(), json!(origin));
+    }
+    let client = [
+        ("clientType", &cfg.client.client_type),
+        ("clientVersion", &cfg.client.client_version),
+        ("clientIdentifier", &cfg.client.client_identifier),
+    ];
+    for (name, value) in client {
+        if let Some(v) = value {
+            args.insert(name.into(), json!(v));
+        }
+    }
+}
+
+/// The `device` object with only the four validator fields, or None when nothing is set.
+pub(crate) fn device_json(cfg: &Config) -> Option<Value> {
+    let device = cfg.device.as_ref()?;
+    let mut map = Map::new();
+    let fields = [
+        ("browser", &device.browser),
+        ("os", &device.os),
+        ("deviceType", &device.device_type),
+        ("platform", &device.platform),
+    ];
+    for (name, value) in fields {
+        if let Some(v) = value {
+            map.insert(name.into(), json!(v));
+        }
+    }
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
+impl StoredUser {
+    pub(crate) fn custom_attributes(&self) -> crate::Attributes {
+        match self
+            .custom_attributes
+            .as_ref()
+            .map(AttributeValue::from_json)
+        {
+            Some(AttributeValue::Map(map)) => map,
+            _ => crate::Attributes::new(),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Every Convex function the SDK calls, with its kind (which decides the endpoint) and whether it
+//! is idempotent (which decides whether an ambiguous failure may be retried).
+//!
+//! | function | kind | retried after an ambiguous failure? |
+//! |---|---|---|
+//! | every query | query | yes (reads are idempotent) |
+//! | `visitors:heartbeat` | mutation | yes (only bumps `lastSeenAt`) |
+//! | `visitors:identify` | mutation | yes (patches the same fields to the same values) |
+//! | `conversations:markAsRead` | mutation | yes (sets a counter to 0) |
+//! | `visitorPushTokens:register` / `unregister` | mutation | yes (upsert / delete by token) |
+//! | `widgetSessions:revoke` | mutation | yes (deleting twice is a no-op) |
+//! | `widgetSessions:boot` | mutation | no: only when the request provably never reached the server |
+//! | `widgetSessions:refresh` | mutation | no: a lost answer means a rotated token we never saw |
+//! | `events:*`, `messages:send`, `conversations:create*` | mutation | no (would duplicate) |
+//!
+//! "Provably never reached the server" = the TCP connection could not be opened, or the
+//! deployment answered 429 before running anything. Those are retried for every function.
+
+/// A Convex function kind: which `/api/<kind>` endpoint runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Query,
+    Mutation,
+    Action,
+}
+
+impl Kind {
+    pub(crate) fn endpoint(self) -> &'static str {
+        match self {
+            Kind::Query => "query",
+            Kind::Mutation => "mutation",
+            Kind::Action => "action",
+        }
+    }
+}
+
+/// One Convex function: its `module:export` path, kind and retry class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Function {
+    pub(crate) path: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) idempotent: bool,
+}
+
+impl Function {
+    const fn query(path: &'static str) -> Self {
+        Self {
+            path,
+            kind: Kind::Query,
+            idempotent: true,
+        }
+    }
+
+    const fn mutation(path: &'static str) -> Self {
+        Self {
+            path,
+            kind: Kind::Mutation,
+            idempotent: false,
+        }
+    }
+
+    const fn action(path: &'static str) -> Self {
+        Self {
+            path,
+            kind: Kind::Action,
+            idempotent: false,
+        }
+    }
+
+    const fn idempotent_mutation(path: &'static str) -> Self {
+        Self {
+            path,
+            kind: Kind::Mutation,
+            idempotent: true,
+        }
+    }
+}
+
+/// The functions, named after their Convex paths.
+#[allow(dead_code)]
+pub(crate) mod fns {
+    use super::Function;
+
+    pub(crate) const BOOT: Function = Function::mutation("widgetSessions:boot");
+    pub(crate) const REFRESH: Function = Function::mutation("widgetSessions:refresh");
+    pub(crate) const REVOKE: Function = Function::idempotent_mutation("widgetSessions:revoke");
+    pub(crate) const VALIDATE_SESSION: Function =
+        Function::query("widgetSessions:validateSessionToken");
+
+    pub(crate) const IDENTIFY: Function = Function::idempotent_mutation("visitors:identify");
+    pub(crate) const HEARTBEAT: Function = Function::idempotent_mutation("visitors:heartbeat");
+
+    pub(crate) const TRACK: Function = Function::mutation("events:track");
+    pub(crate) const TRACK_AUTO: Function = Function::mutation("events:trackAutoEvent");
+
+    pub(crate) const LIST_CONVERSATIONS: Function = Function::query("conversations:listByVisitor");
+    pub(crate) const GET_CONVERSATION: Function = Function::query("conversations:get");
+    pub(crate) const CREATE_CONVERSATION: Function =
+        Function::mutation("conversations:createForVisitor");
+    pub(crate) const GET_OR_CREATE_CONVERSATION: Function =
+        Function::mutation("conversations:getOrCreateForVisitor");
+    pub(crate) const TOTAL_UNREAD: Function =
+        Function::query("conversations:getTotalUnreadForVisitor");
+    pub(crate) const MARK_READ: Function =
+        Function::idempotent_mutation("conversations:markAsRead");
+    pub(crate) const LIST_MESSAGES: Function = Function::query("messages:list");
+    pub(crate) const SEND_MESSAGE: Function = Function::mutation("messages:send");
+    pub(crate) const CSAT_ELIGIBILITY: Function = Function::query("reporting:getCsatEligibility");
+    pub(crate) const SUBMIT_CSAT: Function = Function::mutation("reporting:submitCsatResponse");
+    pub(crate) const GENERATE_UPLOAD_URL: Function =
+        Function::mutation("supportAttachments:generateUploadUrl");
+    pub(crate) const FINALIZE_UPLOAD: Function =
+        Function::mutation("supportAttachments:finalizeUpload");
+    pub(crate) const AI_PUBLIC_SETTINGS: Function = Function::query("aiAgent:getPublicSettings");
+    pub(crate) const AI_GENERATE_RESPONSE: Function =
+        Function::action("aiAgentActions:generateResponse");
+
+    pub(crate) const DISCOVERY_METADATA: Function = Function::query("discovery:getMetadata");
+}

@@ -1,0 +1,55 @@
+//! The wire layer: Convex's HTTP functions API. It knows function paths, kinds and the
+//! `{status, value | errorMessage}` envelope, and nothing about Opencom's domains.
+
+mod functions;
+mod http;
+mod retry;
+
+pub(crate) use functions::{fns, Function};
+pub(crate) use http::ConvexHttp;
+pub use retry::RetryPolicy;
+
+use std::time::Duration;
+
+/// Everything that can go wrong on the wire, before it is turned into a public [`crate::Error`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum TransportError {
+    /// The connection could not be opened: the request provably never reached the server.
+    #[error("could not connect: {0}")]
+    Connect(String),
+    /// The connection broke after the request was sent: the function may or may not have run.
+    #[error("connection failed: {0}")]
+    Io(String),
+    /// No answer within the per-request timeout: the function may or may not have run.
+    #[error("timed out")]
+    Timeout,
+    /// A non-2xx answer with Convex's `{code, message}` body (rejected outside the function).
+    #[error("HTTP {status} {code}: {message}")]
+    Http {
+        status: u16,
+        code: String,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    /// The function ran and threw (`status: "error"`). The message is already scrubbed.
+    #[error("function failed: {message}")]
+    Function { message: String },
+    /// The body was not the envelope we expect.
+    #[error("undecodable response: {0}")]
+    Decode(String),
+}
+
+impl TransportError {
+    /// Whether the function certainly did not run, so even a non-idempotent call may be re-sent.
+    pub(crate) fn provably_not_run(&self) -> bool {
+        matches!(self, TransportError::Connect(_))
+            || matches!(self, TransportError::Http { status: 429, .. })
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            TransportError::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Shared set-up for the integration tests: a server-mock on 127.0.0.1 and a client whose clock
+//! is the mock's clock, so tests move time for both sides at once.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opencom_sdk::{Clock, MemoryStorage, Opencom, OpencomBuilder, RetryPolicy, Storage};
+use server_mock::{MockClock, RecordedCall, ServerMock};
+
+/// The SDK's clock, reading the mock's.
+#[derive(Debug, Clone)]
+pub struct SharedClock(pub MockClock);
+
+impl Clock for SharedClock {
+    fn now_ms(&self) -> f64 {
+        self.0.now_ms()
+    }
+}
+
+pub struct Harness {
+    pub mock: ServerMock,
+    pub storage: Arc<MemoryStorage>,
+}
+
+impl Harness {
+    pub async fn new() -> Self {
+        Self {
+            mock: ServerMock::start().await.expect("server-mock starts"),
+            storage: Arc::new(MemoryStorage::new()),
+        }
+    }
+
+    /// A builder wired to the mock, its clock and this harness's storage; fast retries, no
+    /// heartbeat unless a test asks for one.
+    pub fn builder(&self) -> OpencomBuilder {
+        self.builder_for(&self.mock.workspace_id())
+    }
+
+    pub fn builder_for(&self, workspace_id: &str) -> OpencomBuilder {
+        Opencom::builder(&self.mock.url(), workspace_id)
+            .storage(self.storage.clone())
+            .clock(Arc::new(SharedClock(self.mock.clock())))
+            .retry_policy(
+                RetryPolicy::default()
+                    .delays(Duration::from_millis(5), Duration::from_millis(50))
+                    .jitter(false),
+            )
+            .heartbeat_interval(None)
+    }
+
+    pub fn client(&self) -> Opencom {
+        self.builder().build().expect("valid config")
+    }
+
+    pub fn calls_to(&self, path: &str) -> Vec<RecordedCall> {
+        self.mock
+            .calls()
+            .into_iter()
+            .filter(|c| c.path == path)
+            .collect()
+    }
+
+    /// The session token the SDK stored (tests only: to act as an attacker or admin).
+    pub async fn stored_token(&self) -> String {
+        let keys = self.storage.keys("opencom/").await.unwrap();
+        let key = keys.iter().find(|k| k.ends_with("/session")).unwrap();
+        let raw = self.storage.get(key).await.unwrap().unwrap();
+        let json: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        json["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Waits until `condition` holds, checking every few milliseconds, for at most `limit`.
+/// (Waiting on a condition, not sleeping for a guessed time.)
+pub async fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    condition()
+}
+
+pub const HOUR: Duration = Duration::from_secs(3600);
+
+impl Harness {
+    /// A second device: same server, its own storage.
+    pub fn new_sharing(other: &Harness) -> HarnessRef<'_> {
+        HarnessRef {
+            mock: &other.mock,
+            storage: Arc::new(MemoryStorage::new()),
+        }
+    }
+}
+
+/// A second client's view of a harness's server.
+pub struct HarnessRef<'a> {
+    pub mock: &'a ServerMock,
+    pub storage: Arc<MemoryStorage>,
+}
+
+impl HarnessRef<'_> {
+    pub fn client(&self) -> Opencom {
+        Opencom::builder(&self.mock.url(), &self.mock.workspace_id())
+            .storage(self.storage.clone())
+            .clock(Arc::new(SharedClock(self.mock.clock())))
+            .heartbeat_interval(None)
+            .build()
+            .expect("valid config")
+    }
+}

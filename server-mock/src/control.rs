@@ -1,0 +1,343 @@
+//! The JSON control API under `/_mock/…`, mirroring the library API so tests written in other
+//! languages can drive the mock. Every route answers JSON; unknown ids give 404
+//! `{"error": "..."}`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::faults::{Fault, FaultKind};
+use crate::server::Shared;
+use crate::util::{js_numbers, lock};
+use crate::IdentityMode;
+
+/// The routes, to be nested under `/_mock`.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/info", get(info))
+        .route("/workspaces", post(create_workspace))
+        .route("/workspaces/{id}", get(workspace))
+        .route("/workspaces/{id}/allowed-origins", post(allowed_origins))
+        .route(
+            "/workspaces/{id}/identity-verification",
+            post(identity_verification),
+        )
+        .route("/workspaces/{id}/session-lifetime", post(session_lifetime))
+        .route("/workspaces/{id}/visitors", get(workspace_visitors))
+        .route("/visitors/{id}", get(visitor))
+        .route("/visitors/{id}/events", get(visitor_events))
+        .route("/visitors/{id}/sessions", get(visitor_sessions))
+        .route("/clock", get(clock))
+        .route("/clock/advance", post(clock_advance))
+        .route("/clock/set", post(clock_set))
+        .route("/clock/freeze", post(clock_freeze))
+        .route("/clock/resume", post(clock_resume))
+        .route(
+            "/faults",
+            get(faults).post(inject_fault).delete(clear_faults),
+        )
+        .route("/faults/latency", post(fault_latency))
+        .route("/faults/random", post(fault_random))
+        .route("/calls", get(calls).delete(clear_calls))
+}
+
+type AppState = State<Arc<Shared>>;
+
+fn not_found(what: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"error": format!("{what} not found")})),
+    )
+        .into_response()
+}
+
+fn ok() -> Response {
+    Json(json!({"ok": true})).into_response()
+}
+
+fn found_or_404(value: Option<Value>, what: &str) -> Response {
+    value.map_or_else(|| not_found(what), |v| Json(v).into_response())
+}
+
+async fn info(State(shared): AppState) -> Json<Value> {
+    Json(json!({
+        "url": shared.url,
+        "workspaceId": shared.default_workspace,
+        "functions": shared.registry.paths(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct CreateWorkspace {
+    name: String,
+}
+
+async fn create_workspace(
+    State(shared): AppState,
+    Json(body): Json<CreateWorkspace>,
+) -> Json<Value> {
+    Json(json!({"workspaceId": shared.create_workspace(&body.name)}))
+}
+
+async fn workspace(State(shared): AppState, Path(id): Path<String>) -> Response {
+    found_or_404(shared.doc_in("workspaces", &id), "Workspace")
+}
+
+#[derive(Deserialize)]
+struct AllowedOrigins {
+    origins: Vec<String>,
+}
+
+async fn allowed_origins(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<AllowedOrigins>,
+) -> Response {
+    if shared.set_allowed_origins(&id, body.origins) {
+        ok()
+    } else {
+        not_found("Workspace")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ModeDto {
+    Off,
+    Optional,
+    Required,
+}
+
+#[derive(Deserialize)]
+struct IdentityVerification {
+    mode: ModeDto,
+}
+
+async fn identity_verification(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<IdentityVerification>,
+) -> Response {
+    let mode = match body.mode {
+        ModeDto::Off => {
+            return if shared.disable_identity_verification(&id) {
+                Json(json!({"secret": null})).into_response()
+            } else {
+                not_found("Workspace")
+            };
+        }
+        ModeDto::Optional => IdentityMode::Optional,
+        ModeDto::Required => IdentityMode::Required,
+    };
+    match shared.enable_identity_verification(&id, mode) {
+        Some(secret) => Json(json!({"secret": secret})).into_response(),
+        None => not_found("Workspace"),
+    }
+}
+
+#[derive(Deserialize)]
+struct Millis {
+    ms: f64,
+}
+
+fn duration_ms(ms: f64) -> Duration {
+    Duration::from_secs_f64((ms / 1000.0).max(0.0))
+}
+
+async fn session_lifetime(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Millis>,
+) -> Response {
+    if shared.set_session_lifetime(&id, duration_ms(body.ms)) {
+        ok()
+    } else {
+        not_found("Workspace")
+    }
+}
+
+async fn workspace_visitors(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "visitors",
+        "workspaceId",
+        &id,
+    )))
+}
+
+async fn visitor(State(shared): AppState, Path(id): Path<String>) -> Response {
+    found_or_404(shared.doc_in("visitors", &id), "Visitor")
+}
+
+async fn visitor_events(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where("events", "visitorId", &id)))
+}
+
+async fn visitor_sessions(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "widgetSessions",
+        "visitorId",
+        &id,
+    )))
+}
+
+fn clock_state(shared: &Shared) -> Json<Value> {
+    Json(js_numbers(
+        json!({"nowMs": shared.clock.now_ms(), "frozen": shared.clock.is_frozen()}),
+    ))
+}
+
+async fn clock(State(shared): AppState) -> Json<Value> {
+    clock_state(&shared)
+}
+
+async fn clock_advance(State(shared): AppState, Json(body): Json<Millis>) -> Json<Value> {
+    shared.clock.advance(duration_ms(body.ms));
+    clock_state(&shared)
+}
+
+async fn clock_set(State(shared): AppState, Json(body): Json<Millis>) -> Json<Value> {
+    shared.clock.set_ms(body.ms);
+    clock_state(&shared)
+}
+
+async fn clock_freeze(State(shared): AppState) -> Json<Value> {
+    shared.clock.freeze();
+    clock_state(&shared)
+}
+
+async fn clock_resume(State(shared): AppState) -> Json<Value> {
+    shared.clock.resume();
+    clock_state(&shared)
+}
+
+/// A fault kind on the wire: `{"kind":"status","status":503}`, `{"kind":"rateLimited",
+/// "retryAfterMs":2000}`, `{"kind":"dropBeforeRun"}`, `{"kind":"dropAfterRun"}`,
+/// `{"kind":"malformed"}`, `{"kind":"latency","ms":100}`.
+#[derive(Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum FaultKindDto {
+    Status {
+        status: u16,
+    },
+    #[serde(rename_all = "camelCase")]
+    RateLimited {
+        retry_after_ms: f64,
+    },
+    DropBeforeRun,
+    DropAfterRun,
+    Malformed,
+    Latency {
+        ms: f64,
+    },
+}
+
+impl From<FaultKindDto> for FaultKind {
+    fn from(dto: FaultKindDto) -> Self {
+        match dto {
+            FaultKindDto::Status { status } => Self::Status(status),
+            FaultKindDto::RateLimited { retry_after_ms } => Self::RateLimited {
+                retry_after: duration_ms(retry_after_ms),
+            },
+            FaultKindDto::DropBeforeRun => Self::DropBeforeRun,
+            FaultKindDto::DropAfterRun => Self::DropAfterRun,
+            FaultKindDto::Malformed => Self::Malformed,
+            FaultKindDto::Latency { ms } => Self::Latency(duration_ms(ms)),
+        }
+    }
+}
+
+impl From<&FaultKind> for FaultKindDto {
+    fn from(kind: &FaultKind) -> Self {
+        let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
+        match kind {
+            FaultKind::Status(status) => Self::Status { status: *status },
+            FaultKind::RateLimited { retry_after } => Self::RateLimited {
+                retry_after_ms: ms(retry_after),
+            },
+            FaultKind::DropBeforeRun => Self::DropBeforeRun,
+            FaultKind::DropAfterRun => Self::DropAfterRun,
+            FaultKind::Malformed => Self::Malformed,
+            FaultKind::Latency(d) => Self::Latency { ms: ms(d) },
+        }
+    }
+}
+
+/// `{"kind": …, "onlyPath"?: "module:fn", "times"?: n}`.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FaultDto {
+    #[serde(flatten)]
+    kind: FaultKindDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    only_path: Option<String>,
+    #[serde(default)]
+    times: Option<u32>,
+}
+
+async fn faults(State(shared): AppState) -> Json<Value> {
+    let pending: Vec<FaultDto> = shared
+        .faults
+        .pending()
+        .iter()
+        .map(|f| FaultDto {
+            kind: (&f.kind).into(),
+            only_path: f.only_path.clone(),
+            times: Some(f.times),
+        })
+        .collect();
+    Json(json!(pending))
+}
+
+async fn inject_fault(State(shared): AppState, Json(body): Json<FaultDto>) -> Response {
+    shared.faults.inject(Fault {
+        only_path: body.only_path,
+        kind: body.kind.into(),
+        times: body.times.unwrap_or(1),
+    });
+    ok()
+}
+
+async fn clear_faults(State(shared): AppState) -> Response {
+    shared.faults.clear();
+    ok()
+}
+
+async fn fault_latency(State(shared): AppState, Json(body): Json<Millis>) -> Response {
+    shared.faults.set_latency(duration_ms(body.ms));
+    ok()
+}
+
+#[derive(Deserialize)]
+struct RandomFaults {
+    probability: f64,
+    kinds: Vec<FaultKindDto>,
+    #[serde(default)]
+    seed: Option<u64>,
+}
+
+async fn fault_random(State(shared): AppState, Json(body): Json<RandomFaults>) -> Response {
+    if let Some(seed) = body.seed {
+        shared.faults.set_random_seed(seed);
+    }
+    shared.faults.set_random_faults(
+        body.probability,
+        body.kinds.into_iter().map(Into::into).collect(),
+    );
+    ok()
+}
+
+async fn calls(State(shared): AppState) -> Json<Value> {
+    Json(json!(*lock(&shared.calls)))
+}
+
+async fn clear_calls(State(shared): AppState) -> Response {
+    lock(&shared.calls).clear();
+    ok()
+}

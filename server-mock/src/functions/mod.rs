@@ -1,0 +1,28 @@
+//! The emulated Opencom functions, one file per Opencom module (`convex/<module>.ts`).
+//!
+//! Each module has a `register` that adds its public functions to the [`Registry`]. To add a
+//! module (conversations, messages, …): write `src/functions/<module>.rs` with handlers ported
+//! from the Opencom source, register them here, and add the tables it owns to the visitor-merge
+//! list in [`visitors`] if they point at visitors.
+
+use crate::registry::Registry;
+
+pub(crate) mod discovery;
+pub(crate) mod events;
+pub(crate) mod identity_verification;
+pub(crate) mod origin_validation;
+pub(crate) mod visitors;
+pub(crate) mod widget_sessions;
+pub(crate) mod workspaces;
+
+/// Every implemented public function.
+pub(crate) fn registry() -> Registry {
+    let mut registry = Registry::default();
+    discovery::register(&mut registry);
+    events::register(&mut registry);
+    identity_verification::register(&mut registry);
+    visitors::register(&mut registry);
+    widget_sessions::register(&mut registry);
+    workspaces::register(&mut registry);
+    registry
+}

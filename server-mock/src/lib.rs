@@ -1,0 +1,448 @@
+//! # server-mock
+//!
+//! An in-memory emulator of the Opencom backend that speaks the Convex HTTP functions API, for
+//! the SDK's integration tests and for demos. It runs the visitor-facing Opencom functions
+//! ported from Opencom's source (same argument validators, same error texts, same token
+//! lifecycle) behind `POST /api/query|mutation|action` and `POST /api/run/<module>/<fn>`, and
+//! serves the site route `GET /.well-known/opencom.json` on the same port.
+//!
+//! Implemented so far: `widgetSessions` (boot, refresh, revoke, validateSessionToken),
+//! `visitors` (identify with the email merge, heartbeat, updateLocation, getBySession,
+//! isOnline, get), `events` (track, trackAutoEvent with its rate limit, list, count),
+//! `workspaces` (get, validateOrigin, getPublicWorkspaceContext),
+//! `identityVerification:isRequired` and `discovery:getMetadata`. Any other path answers
+//! Convex's "Could not find public function" error.
+//!
+//! ## Getting started
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! use std::time::Duration;
+//! use server_mock::{CallOutcome, ServerMock};
+//!
+//! // 127.0.0.1 on an ephemeral port, seeded with one workspace named "Opencom Demo".
+//! let mock = ServerMock::start().await?;
+//! let url = mock.url(); // e.g. "http://127.0.0.1:41234" — point the SDK here
+//! let workspace_id = mock.workspace_id();
+//!
+//! // Configure the workspace like an admin would.
+//! mock.set_allowed_origins(&workspace_id, &["https://*.example.com"]);
+//! mock.set_session_lifetime(&workspace_id, Duration::from_secs(2 * 3600));
+//!
+//! // … run the code under test against `url` …
+//!
+//! // Move time to expire sessions, inject faults, inspect what happened.
+//! mock.clock().advance(Duration::from_secs(3 * 3600));
+//! mock.faults().fail_next(503);
+//! assert!(mock.calls().iter().all(|c| c.outcome != CallOutcome::Faulted));
+//! assert!(mock.visitors(&workspace_id).is_empty());
+//! assert!(url.starts_with("http://127.0.0.1:"));
+//! # Ok(()) }
+//! ```
+//!
+//! The mock shuts down when the [`ServerMock`] is dropped.
+//!
+//! ## Wire behaviour
+//!
+//! * Success: HTTP 200 `{"status":"success","value":…,"logLines":[]}`.
+//! * A function that throws, an unknown function, a kind mismatch, or arguments that fail the
+//!   validator: HTTP 560 `{"status":"error","errorMessage":"[Request ID: <16 hex>] Server
+//!   Error\n…","logLines":[]}` where the second line is `Uncaught Error: <message>`,
+//!   `ArgumentValidationError: <text>`, `Trying to execute … as Query, but it is defined as
+//!   Mutation.` or `Could not find public function for '…'. …`.
+//! * A request refused before any function runs: 4xx `{"code","message"}` (`BadJsonBody`,
+//!   `BadFormat`, `InvalidAuthHeader`, `InvalidClientVersion`).
+//! * Mutations are transactional: a function that throws leaves no writes behind.
+//!
+//! ## Control API
+//!
+//! The same controls are available over HTTP under `/_mock/…` (JSON), for tests written in
+//! other languages: `GET /_mock/info`, `POST /_mock/workspaces`, `POST
+//! /_mock/workspaces/{id}/allowed-origins`, `…/identity-verification`, `…/session-lifetime`,
+//! `GET …/visitors`, `GET /_mock/visitors/{id}[/events|/sessions]`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`,
+//! `GET|POST|DELETE /_mock/faults`, `POST /_mock/faults/latency|random`, `GET|DELETE
+//! /_mock/calls`.
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+mod calls;
+mod clock;
+mod control;
+mod convex;
+mod db;
+mod faults;
+mod functions;
+mod registry;
+mod server;
+mod util;
+mod validator;
+
+pub use calls::{CallOutcome, RecordedCall};
+pub use clock::MockClock;
+pub use faults::{Fault, FaultInjector, FaultKind};
+pub use functions::identity_verification::user_hash;
+
+use server::Shared;
+use util::lock;
+
+/// Which data a new mock starts with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Seed {
+    /// One workspace named "Opencom Demo" (later phases add demo content to it).
+    #[default]
+    Demo,
+    /// One bare workspace named "Empty Workspace", so [`ServerMock::workspace_id`] still works.
+    Empty,
+}
+
+/// The identity-verification mode of a workspace (CONTRACT §3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityMode {
+    /// A wrong `userHash` marks the visitor unverified but the call succeeds.
+    Optional,
+    /// A wrong or missing `userHash` (with an `externalUserId`) fails the call.
+    Required,
+}
+
+impl IdentityMode {
+    /// `"optional"` or `"required"`, as stored on the workspace.
+    ///
+    /// ```
+    /// assert_eq!(server_mock::IdentityMode::Required.as_str(), "required");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Optional => "optional",
+            Self::Required => "required",
+        }
+    }
+}
+
+/// Options for [`ServerMock::start_with`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+/// use server_mock::{MockOptions, Seed, ServerMock};
+///
+/// let mock = ServerMock::start_with(MockOptions {
+///     seed: Seed::Empty,
+///     workspace_name: Some("Acme".into()),
+///     ..MockOptions::default()
+/// })
+/// .await?;
+/// assert!(mock.url().starts_with("http://127.0.0.1:"));
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct MockOptions {
+    /// The port on 127.0.0.1; `None` picks a free one.
+    pub port: Option<u16>,
+    /// The initial data.
+    pub seed: Seed,
+    /// Overrides the default workspace's name.
+    pub workspace_name: Option<String>,
+    /// Origins the discovery route accepts in an `Origin` header (`OPENCOM_PUBLIC_CORS_ORIGINS`);
+    /// empty means localhost and 127.0.0.1 only.
+    pub public_cors_origins: Vec<String>,
+}
+
+/// A running mock Opencom backend on 127.0.0.1. Dropping it shuts the server down and closes
+/// every open connection.
+///
+/// See the [crate docs](crate) for a tour.
+pub struct ServerMock {
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for ServerMock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerMock")
+            .field("url", &self.shared.url)
+            .field("workspace_id", &self.shared.default_workspace)
+            .finish()
+    }
+}
+
+impl Drop for ServerMock {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl ServerMock {
+    /// Starts a mock on an ephemeral port of 127.0.0.1, seeded with one workspace named
+    /// "Opencom Demo". Must be called inside a tokio runtime; the server runs on it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(!mock.workspace_id().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn start() -> std::io::Result<ServerMock> {
+        Self::start_with(MockOptions::default()).await
+    }
+
+    /// Starts a mock with `options`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// use server_mock::{MockOptions, ServerMock};
+    /// let mock = ServerMock::start_with(MockOptions::default()).await?;
+    /// assert_eq!(mock.functions().contains(&"widgetSessions:boot".to_string()), true);
+    /// # Ok(()) }
+    /// ```
+    pub async fn start_with(options: MockOptions) -> std::io::Result<ServerMock> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port.unwrap_or(0))).await?;
+        let port = listener.local_addr()?.port();
+        let name = options
+            .workspace_name
+            .unwrap_or_else(|| match options.seed {
+                Seed::Demo => "Opencom Demo".to_owned(),
+                Seed::Empty => "Empty Workspace".to_owned(),
+            });
+        let shared = Arc::new(Shared::new(
+            format!("http://127.0.0.1:{port}"),
+            &name,
+            options.public_cors_origins,
+        ));
+        let task = tokio::spawn(server::serve(listener, server::router(shared.clone())));
+        Ok(ServerMock { shared, task })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT` (no trailing slash): both the Convex URL and the
+    /// site URL.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(!mock.url().ends_with('/'));
+    /// # Ok(()) }
+    /// ```
+    pub fn url(&self) -> String {
+        self.shared.url.clone()
+    }
+
+    /// The id of the workspace created at start-up.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert_eq!(mock.workspace(&mock.workspace_id()).unwrap()["name"], "Opencom Demo");
+    /// # Ok(()) }
+    /// ```
+    pub fn workspace_id(&self) -> String {
+        self.shared.default_workspace.clone()
+    }
+
+    /// Creates another workspace and returns its id (for tenant-isolation tests).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// let other = mock.create_workspace("Other Co");
+    /// assert_ne!(other, mock.workspace_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn create_workspace(&self, name: &str) -> String {
+        self.shared.create_workspace(name)
+    }
+
+    /// A workspace document (including its settings and identity secret), if it exists.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.workspace("nope").is_none());
+    /// # Ok(()) }
+    /// ```
+    pub fn workspace(&self, workspace_id: &str) -> Option<Value> {
+        self.shared.doc_in("workspaces", workspace_id)
+    }
+
+    /// Sets the workspace's origin allowlist (CONTRACT §3.3); an empty list allows everything.
+    /// Entries are URL origins (`https://app.example.com`) or wildcards (`*.example.com`).
+    /// Unknown workspaces are ignored (with a warning in the log).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.set_allowed_origins(&mock.workspace_id(), &["https://app.example.com", "*.acme.io"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_allowed_origins(&self, workspace_id: &str, origins: &[&str]) {
+        self.shared.set_allowed_origins(
+            workspace_id,
+            origins.iter().map(|o| (*o).to_owned()).collect(),
+        );
+    }
+
+    /// Enables identity verification in `mode` and returns the workspace secret (an existing
+    /// secret is kept, as `identityVerification:enable` does). Compute a user hash with
+    /// [`user_hash`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// use server_mock::{user_hash, IdentityMode, ServerMock};
+    /// let mock = ServerMock::start().await?;
+    /// let secret = mock.enable_identity_verification(&mock.workspace_id(), IdentityMode::Required);
+    /// assert_eq!(secret.len(), 64);
+    /// let hash = user_hash(&secret, "user-42"); // send as `userHash` with `externalUserId`
+    /// assert_eq!(hash.len(), 64);
+    /// # Ok(()) }
+    /// ```
+    pub fn enable_identity_verification(&self, workspace_id: &str, mode: IdentityMode) -> String {
+        self.shared
+            .enable_identity_verification(workspace_id, mode)
+            .unwrap_or_default()
+    }
+
+    /// Turns identity verification off (the secret is kept).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.disable_identity_verification(&mock.workspace_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn disable_identity_verification(&self, workspace_id: &str) {
+        self.shared.disable_identity_verification(workspace_id);
+    }
+
+    /// Sets the workspace's `sessionLifetimeMs` as given; boot and refresh clamp it to
+    /// [1 h, 7 d] when they use it (zero means the 24 h default).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.set_session_lifetime(&mock.workspace_id(), std::time::Duration::from_secs(3600));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_session_lifetime(&self, workspace_id: &str, lifetime: Duration) {
+        self.shared.set_session_lifetime(workspace_id, lifetime);
+    }
+
+    /// The clock every function reads (`Date.now()`). See [`MockClock`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.clock().advance(std::time::Duration::from_secs(24 * 3600)); // expire default sessions
+    /// # Ok(()) }
+    /// ```
+    pub fn clock(&self) -> MockClock {
+        self.shared.clock.clone()
+    }
+
+    /// The fault injector for `/api` requests. See [`FaultInjector`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.faults().drop_after_run_next();
+    /// # Ok(()) }
+    /// ```
+    pub fn faults(&self) -> FaultInjector {
+        self.shared.faults.clone()
+    }
+
+    /// Every `/api` request received so far, in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.calls().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        lock(&self.shared.calls).clone()
+    }
+
+    /// Forgets the recorded calls.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.clear_calls();
+    /// # Ok(()) }
+    /// ```
+    pub fn clear_calls(&self) {
+        lock(&self.shared.calls).clear();
+    }
+
+    /// A visitor document, if it exists (it disappears when merged into another by email).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.visitor("k57abc").is_none());
+    /// # Ok(()) }
+    /// ```
+    pub fn visitor(&self, visitor_id: &str) -> Option<Value> {
+        self.shared.doc_in("visitors", visitor_id)
+    }
+
+    /// The visitors of a workspace, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.visitors(&mock.workspace_id()).is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn visitors(&self, workspace_id: &str) -> Vec<Value> {
+        self.shared
+            .rows_where("visitors", "workspaceId", workspace_id)
+    }
+
+    /// The events recorded for a visitor, oldest first (`name`, `eventType`, `properties`,
+    /// `timestamp`, …).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.events("k57abc").is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn events(&self, visitor_id: &str) -> Vec<Value> {
+        self.shared.rows_where("events", "visitorId", visitor_id)
+    }
+
+    /// The `widgetSessions` rows of a visitor, oldest first (`token`, `expiresAt`,
+    /// `clientType`, `identityVerified`, …).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.sessions("k57abc").is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn sessions(&self, visitor_id: &str) -> Vec<Value> {
+        self.shared
+            .rows_where("widgetSessions", "visitorId", visitor_id)
+    }
+
+    /// The paths of every implemented function (`module:function`), sorted.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.functions().contains(&"visitors:identify".to_string()));
+    /// # Ok(()) }
+    /// ```
+    pub fn functions(&self) -> Vec<String> {
+        self.shared
+            .registry
+            .paths()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}

@@ -1,0 +1,123 @@
+//! `server-mock`: runs the mock Opencom backend until Ctrl-C.
+//!
+//! ```text
+//! cargo run -p server-mock -- --port 3210 --seed demo
+//! OPENCOM_URL=http://127.0.0.1:3210
+//! OPENCOM_WORKSPACE_ID=…
+//! ```
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use server_mock::{FaultKind, IdentityMode, MockOptions, Seed, ServerMock};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SeedArg {
+    /// One workspace named "Opencom Demo".
+    Demo,
+    /// One bare workspace.
+    Empty,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum IdentityArg {
+    Off,
+    Optional,
+    Required,
+}
+
+/// An in-memory, Convex-compatible emulator of the Opencom backend.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 3210)]
+    port: u16,
+    /// Initial data.
+    #[arg(long, value_enum, default_value_t = SeedArg::Demo)]
+    seed: SeedArg,
+    /// Name of the default workspace.
+    #[arg(long)]
+    workspace_name: Option<String>,
+    /// Delay every /api request by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Probability (0..1) that an /api request fails with a random 5xx (500, 502 or 503).
+    #[arg(long, default_value_t = 0.0)]
+    fault_rate: f64,
+    /// Seed for the random faults (random by default).
+    #[arg(long)]
+    fault_seed: Option<u64>,
+    /// Session lifetime of the default workspace, in seconds (clamped to 1 h..7 d on use).
+    #[arg(long)]
+    session_lifetime_secs: Option<u64>,
+    /// Identity verification mode of the default workspace; prints the secret when enabled.
+    #[arg(long, value_enum, default_value_t = IdentityArg::Off)]
+    identity_verification: IdentityArg,
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+
+    let mock = ServerMock::start_with(MockOptions {
+        port: Some(args.port),
+        seed: match args.seed {
+            SeedArg::Demo => Seed::Demo,
+            SeedArg::Empty => Seed::Empty,
+        },
+        workspace_name: args.workspace_name,
+        ..MockOptions::default()
+    })
+    .await?;
+    let workspace_id = mock.workspace_id();
+    let faults = mock.faults();
+    faults.set_latency(Duration::from_millis(args.latency_ms));
+    if let Some(seed) = args.fault_seed {
+        faults.set_random_seed(seed);
+    }
+    if args.fault_rate > 0.0 {
+        faults.set_random_faults(
+            args.fault_rate,
+            vec![
+                FaultKind::Status(500),
+                FaultKind::Status(502),
+                FaultKind::Status(503),
+            ],
+        );
+    }
+    if let Some(secs) = args.session_lifetime_secs {
+        mock.set_session_lifetime(&workspace_id, Duration::from_secs(secs));
+    }
+    let secret = match args.identity_verification {
+        IdentityArg::Off => None,
+        IdentityArg::Optional => {
+            Some(mock.enable_identity_verification(&workspace_id, IdentityMode::Optional))
+        }
+        IdentityArg::Required => {
+            Some(mock.enable_identity_verification(&workspace_id, IdentityMode::Required))
+        }
+    };
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "OPENCOM_URL={}", mock.url())?;
+    writeln!(out, "OPENCOM_WORKSPACE_ID={workspace_id}")?;
+    if let Some(secret) = secret {
+        writeln!(out, "OPENCOM_IDENTITY_SECRET={secret}")?;
+    }
+    out.flush()?;
+    drop(out);
+
+    tokio::signal::ctrl_c().await?;
+    tracing::info!("shutting down");
+    drop(mock);
+    Ok(())
+}

@@ -1,0 +1,464 @@
+//! The HTTP side: shared state, the accept loop (with a per-connection kill switch so faults
+//! can cut a connection), the `/api` endpoints and the site routes.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN, RETRY_AFTER, VARY};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+use url::Url;
+
+use crate::calls::{CallOutcome, RecordedCall};
+use crate::clock::MockClock;
+use crate::convex::{
+    check_authorization, check_client_version, error_body, parse_request, success_body, Endpoint,
+    FnResult, Rejection, UDF_FAILED,
+};
+use crate::db::{Db, Doc, DocExt};
+use crate::faults::{FaultInjector, FaultKind};
+use crate::functions::{discovery, registry};
+use crate::registry::Registry;
+use crate::util::{js_numbers, lock, new_identity_secret};
+use crate::IdentityMode;
+
+/// Convex's request size limit (16 MiB + 2000 bytes).
+const MAX_BODY: usize = 16 * 1024 * 1024 + 2000;
+
+/// Everything the routes and the library API share.
+pub(crate) struct Shared {
+    pub(crate) db: Mutex<Db>,
+    pub(crate) registry: Registry,
+    pub(crate) clock: MockClock,
+    pub(crate) faults: FaultInjector,
+    pub(crate) calls: Mutex<Vec<RecordedCall>>,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
+    pub(crate) default_workspace: String,
+    /// Origins allowed on the discovery route besides localhost (`OPENCOM_PUBLIC_CORS_ORIGINS`).
+    pub(crate) public_cors_origins: Vec<String>,
+}
+
+impl Shared {
+    pub(crate) fn new(url: String, workspace_name: &str, public_cors_origins: Vec<String>) -> Self {
+        let clock = MockClock::new();
+        let mut db = Db::default();
+        let now = clock.now_ms();
+        let default_workspace = db.insert("workspaces", workspace_fields(workspace_name, now), now);
+        Self {
+            db: Mutex::new(db),
+            registry: registry(),
+            clock,
+            faults: FaultInjector::default(),
+            calls: Mutex::new(Vec::new()),
+            url,
+            default_workspace,
+            public_cors_origins,
+        }
+    }
+
+    /// Runs a function as a request on `endpoint` would.
+    pub(crate) fn run(&self, endpoint: Endpoint, path: &str, args: &Value) -> FnResult {
+        let now = self.clock.now_ms();
+        let mut db = lock(&self.db);
+        self.registry.run(&mut db, now, endpoint, path, args)
+    }
+
+    fn record(&self, endpoint: Endpoint, path: &str, args: Value, outcome: CallOutcome) {
+        lock(&self.calls).push(RecordedCall {
+            path: path.to_owned(),
+            endpoint: endpoint.name().to_owned(),
+            args,
+            outcome,
+        });
+    }
+
+    pub(crate) fn create_workspace(&self, name: &str) -> String {
+        let now = self.clock.now_ms();
+        lock(&self.db).insert("workspaces", workspace_fields(name, now), now)
+    }
+
+    /// Patches a workspace; false if there is no such workspace.
+    fn patch_workspace(&self, workspace_id: &str, fields: Doc) -> bool {
+        let mut db = lock(&self.db);
+        if db.table_of(workspace_id) != Some("workspaces") {
+            tracing::warn!(workspace_id, "no such workspace");
+            return false;
+        }
+        db.patch(workspace_id, fields)
+    }
+
+    pub(crate) fn set_allowed_origins(&self, workspace_id: &str, origins: Vec<String>) -> bool {
+        let mut fields = Doc::new();
+        fields.insert("allowedOrigins".into(), json!(origins));
+        self.patch_workspace(workspace_id, fields)
+    }
+
+    /// Enables verification (keeping an existing secret, as `identityVerification:enable`
+    /// does) and returns the secret; `None` if there is no such workspace.
+    pub(crate) fn enable_identity_verification(
+        &self,
+        workspace_id: &str,
+        mode: IdentityMode,
+    ) -> Option<String> {
+        let secret = lock(&self.db)
+            .get(workspace_id)
+            .and_then(|w| w.str_field("identitySecret").map(str::to_owned))
+            .unwrap_or_else(new_identity_secret);
+        let mut fields = Doc::new();
+        fields.insert("identitySecret".into(), json!(secret));
+        fields.insert("identityVerificationEnabled".into(), json!(true));
+        fields.insert("identityVerificationMode".into(), json!(mode.as_str()));
+        self.patch_workspace(workspace_id, fields).then_some(secret)
+    }
+
+    pub(crate) fn disable_identity_verification(&self, workspace_id: &str) -> bool {
+        let mut fields = Doc::new();
+        fields.insert("identityVerificationEnabled".into(), json!(false));
+        self.patch_workspace(workspace_id, fields)
+    }
+
+    pub(crate) fn set_session_lifetime(&self, workspace_id: &str, lifetime: Duration) -> bool {
+        let mut fields = Doc::new();
+        fields.insert(
+            "sessionLifetimeMs".into(),
+            json!(lifetime.as_secs_f64() * 1000.0),
+        );
+        self.patch_workspace(workspace_id, fields)
+    }
+
+    /// A document of `table` by id.
+    pub(crate) fn doc_in(&self, table: &str, id: &str) -> Option<Value> {
+        let db = lock(&self.db);
+        if db.table_of(id) != Some(table) {
+            return None;
+        }
+        db.get_cloned(id).map(|d| js_numbers(Value::Object(d)))
+    }
+
+    /// The rows of `table` whose `field` equals `value`, oldest first.
+    pub(crate) fn rows_where(&self, table: &str, field: &str, value: &str) -> Vec<Value> {
+        lock(&self.db)
+            .filter(table, |d| d.str_field(field) == Some(value))
+            .into_iter()
+            .map(|d| js_numbers(Value::Object(d)))
+            .collect()
+    }
+}
+
+fn workspace_fields(name: &str, now: f64) -> Doc {
+    let mut fields = Doc::new();
+    fields.insert("name".into(), json!(name));
+    fields.insert("createdAt".into(), json!(now));
+    fields
+}
+
+/// Cuts the connection a request arrived on (inserted into every request by the accept loop).
+#[derive(Clone)]
+pub(crate) struct ConnectionKill(Arc<Notify>);
+
+/// Serves `router` on `listener` until the task is aborted; aborting it also closes every open
+/// connection.
+pub(crate) async fn serve(listener: TcpListener, router: Router) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        tracing::warn!(%error, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let kill = Arc::new(Notify::new());
+                let per_request = ConnectionKill(kill.clone());
+                let router = router.clone();
+                let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+                    request.extensions_mut().insert(per_request.clone());
+                    let router = router.clone();
+                    async move { Ok::<_, Infallible>(router.oneshot(request).await.into_response()) }
+                });
+                connections.spawn(async move {
+                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    let connection =
+                        builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    tokio::select! {
+                        _ = connection => {}
+                        // Dropping the connection closes the socket with no response written.
+                        _ = kill.notified() => {}
+                    }
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+/// The routes: Convex's `/api`, the Opencom site routes and the `/_mock` control API.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/api/query", post(api_query))
+        .route("/api/mutation", post(api_mutation))
+        .route("/api/action", post(api_action))
+        .route("/api/run/{*path}", post(api_run))
+        .route(
+            "/.well-known/opencom.json",
+            get(discovery_get).options(discovery_options),
+        )
+        .nest("/_mock", crate::control::router())
+        .with_state(shared)
+}
+
+async fn api_query(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    handle_api(shared, Endpoint::Query, None, request).await
+}
+
+async fn api_mutation(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    handle_api(shared, Endpoint::Mutation, None, request).await
+}
+
+async fn api_action(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    handle_api(shared, Endpoint::Action, None, request).await
+}
+
+async fn api_run(
+    State(shared): State<Arc<Shared>>,
+    Path(path): Path<String>,
+    request: Request,
+) -> Response {
+    handle_api(shared, Endpoint::Run, Some(path), request).await
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        js_numbers(body.clone()).to_string(),
+    )
+        .into_response()
+}
+
+fn rejection_response(rejection: &Rejection) -> Response {
+    json_response(rejection.status, &rejection.body())
+}
+
+/// Cuts the client's connection: never returns a response when served by [`serve`].
+async fn cut_connection(kill: Option<ConnectionKill>) -> Response {
+    match kill {
+        Some(ConnectionKill(notify)) => {
+            notify.notify_one();
+            std::future::pending::<Response>().await
+        }
+        // Not behind our accept loop: the best approximation is a body that fails mid-stream.
+        None => Response::new(Body::from_stream(futures::stream::once(async {
+            Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by fault"))
+        }))),
+    }
+}
+
+fn fault_status_code(status: u16) -> (StatusCode, &'static str) {
+    let code = match status {
+        400 => "BadRequest",
+        401 => "Unauthenticated",
+        403 => "Forbidden",
+        404 => "NotFound",
+        408 => "RequestTimeout",
+        429 => "RateLimited",
+        500 => "InternalServerError",
+        502 => "BadGateway",
+        503 => "Overloaded",
+        504 => "GatewayTimeout",
+        _ => "InjectedFault",
+    };
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        code,
+    )
+}
+
+async fn handle_api(
+    shared: Arc<Shared>,
+    endpoint: Endpoint,
+    route_path: Option<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let kill = parts.extensions.get::<ConnectionKill>().cloned();
+    let headers: HeaderMap = parts.headers;
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        let rejection = Rejection {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "PayloadTooLarge",
+            message: "Request body too large".into(),
+        };
+        shared.record(endpoint, "", Value::Null, CallOutcome::Rejected(413));
+        return rejection_response(&rejection);
+    };
+    let request = match parse_request(&bytes, route_path.as_deref()) {
+        Ok(r) => r,
+        Err(rejection) => {
+            let path = route_path.as_deref().unwrap_or_default();
+            let outcome = CallOutcome::Rejected(rejection.status.as_u16());
+            shared.record(endpoint, path, Value::Null, outcome);
+            return rejection_response(&rejection);
+        }
+    };
+    let header_check = headers
+        .get(AUTHORIZATION)
+        .map(|v| check_authorization(v.to_str().unwrap_or_default()))
+        .transpose()
+        .and_then(|_| {
+            headers
+                .get("convex-client")
+                .map(|v| check_client_version(v.to_str().unwrap_or_default()))
+                .transpose()
+        });
+    if let Err(rejection) = header_check {
+        let outcome = CallOutcome::Rejected(rejection.status.as_u16());
+        shared.record(endpoint, &request.path, request.args, outcome);
+        return rejection_response(&rejection);
+    }
+
+    let plan = shared.faults.plan(&request.path);
+    if !plan.latency.is_zero() {
+        tokio::time::sleep(plan.latency).await;
+    }
+    let mut drop_after_run = false;
+    match plan.fault {
+        None | Some(FaultKind::Latency(_)) => {}
+        Some(FaultKind::DropAfterRun) => drop_after_run = true,
+        Some(kind) => {
+            shared.record(endpoint, &request.path, request.args, CallOutcome::Faulted);
+            return match kind {
+                FaultKind::Status(status) => {
+                    let (status, code) = fault_status_code(status);
+                    json_response(
+                        status,
+                        &json!({"code": code, "message": format!("Injected fault: HTTP {}", status.as_u16())}),
+                    )
+                }
+                FaultKind::RateLimited { retry_after } => {
+                    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                    let mut response = json_response(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        &json!({"code": "RateLimited", "message": "Injected fault: rate limited"}),
+                    );
+                    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                        response.headers_mut().insert(RETRY_AFTER, value);
+                    }
+                    response
+                }
+                FaultKind::Malformed => (
+                    StatusCode::OK,
+                    [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                    "{\"status\":\"success\",\"value\":<html>upstream glitch",
+                )
+                    .into_response(),
+                _ => cut_connection(kill).await,
+            };
+        }
+    }
+
+    let result = shared.run(endpoint, &request.path, &request.args);
+    let (outcome, response) = match result {
+        Ok(value) => (
+            CallOutcome::Success,
+            json_response(StatusCode::OK, &success_body(value)),
+        ),
+        Err(error) => {
+            let message = error.error_message();
+            let status = StatusCode::from_u16(UDF_FAILED).unwrap_or(StatusCode::OK);
+            let response = json_response(status, &error_body(&message));
+            (CallOutcome::FunctionError(message), response)
+        }
+    };
+    if drop_after_run {
+        shared.record(endpoint, &request.path, request.args, CallOutcome::Faulted);
+        return cut_connection(kill).await;
+    }
+    shared.record(endpoint, &request.path, request.args, outcome);
+    response
+}
+
+/// Whether the discovery route accepts a request with this `Origin` header.
+fn discovery_origin_allowed(shared: &Shared, origin: &str) -> bool {
+    if !shared.public_cors_origins.is_empty() {
+        return shared.public_cors_origins.iter().any(|o| o == origin);
+    }
+    Url::parse(origin).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && matches!(u.host_str(), Some("localhost") | Some("127.0.0.1"))
+    })
+}
+
+fn discovery_cors(response: &mut Response, origin: Option<&str>) {
+    let headers = response.headers_mut();
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    headers.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("Content-Type"),
+    );
+    headers.insert(VARY, HeaderValue::from_static("Origin"));
+    if let Some(value) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
+        headers.insert("access-control-allow-origin", value);
+    }
+}
+
+/// `GET /.well-known/opencom.json` (CONTRACT §14).
+async fn discovery_get(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+    if let Some(origin) = origin {
+        if !discovery_origin_allowed(&shared, origin) {
+            let mut response = json_response(
+                StatusCode::FORBIDDEN,
+                &json!({"error": "Origin not allowed"}),
+            );
+            discovery_cors(&mut response, None);
+            return response;
+        }
+    }
+    let metadata = discovery::metadata(&lock(&shared.db));
+    let mut response = json_response(
+        StatusCode::OK,
+        &json!({
+            "version": metadata["version"],
+            "name": metadata["name"],
+            "convexUrl": shared.url,
+            "features": metadata["features"],
+        }),
+    );
+    discovery_cors(&mut response, origin);
+    response
+}
+
+async fn discovery_options(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+    if let Some(origin) = origin {
+        if !discovery_origin_allowed(&shared, origin) {
+            return json_response(
+                StatusCode::FORBIDDEN,
+                &json!({"error": "Origin not allowed"}),
+            );
+        }
+    }
+    let mut response = StatusCode::OK.into_response();
+    discovery_cors(&mut response, origin);
+    response
+}
