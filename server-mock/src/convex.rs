@@ -202,7 +202,7 @@ pub(crate) fn normalize_path(path: &str) -> String {
 }
 
 /// `/api/run/messages/list` → `messages:list` (the last segment is the function).
-fn run_route_to_path(route: &str) -> String {
+pub(crate) fn run_route_to_path(route: &str) -> String {
     let route = route.trim_matches('/');
     match route.rsplit_once('/') {
         Some((module, function)) => normalize_path(&format!("{module}:{function}")),

@@ -127,11 +127,37 @@ struct FaultState {
     rng: StdRng,
 }
 
+/// A fault that changes how a request is answered (latency is folded into [`FaultPlan`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Injected {
+    Status(u16),
+    RateLimited(Duration),
+    DropBeforeRun,
+    DropAfterRun,
+    Malformed,
+}
+
 /// What to do with one request.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct FaultPlan {
     pub(crate) latency: Duration,
-    pub(crate) fault: Option<FaultKind>,
+    pub(crate) fault: Option<Injected>,
+}
+
+impl FaultPlan {
+    fn apply(&mut self, kind: FaultKind) {
+        self.fault = match kind {
+            FaultKind::Latency(extra) => {
+                self.latency += extra;
+                return;
+            }
+            FaultKind::Status(status) => Some(Injected::Status(status)),
+            FaultKind::RateLimited { retry_after } => Some(Injected::RateLimited(retry_after)),
+            FaultKind::DropBeforeRun => Some(Injected::DropBeforeRun),
+            FaultKind::DropAfterRun => Some(Injected::DropAfterRun),
+            FaultKind::Malformed => Some(Injected::Malformed),
+        };
+    }
 }
 
 impl Default for FaultInjector {
@@ -306,10 +332,7 @@ impl FaultInjector {
             } else {
                 state.queue[index].times -= 1;
             }
-            match kind {
-                FaultKind::Latency(extra) => plan.latency += extra,
-                other => plan.fault = Some(other),
-            }
+            plan.apply(kind);
         }
         if plan.fault.is_none() && state.random_probability > 0.0 && !state.random_kinds.is_empty()
         {
@@ -317,10 +340,7 @@ impl FaultInjector {
             if roll < state.random_probability {
                 let count = state.random_kinds.len();
                 let index = state.rng.random_range(0..count);
-                match state.random_kinds[index].clone() {
-                    FaultKind::Latency(extra) => plan.latency += extra,
-                    other => plan.fault = Some(other),
-                }
+                plan.apply(state.random_kinds[index].clone());
             }
         }
         plan
@@ -340,10 +360,10 @@ mod tests {
                 .times(2),
         );
         faults.malformed_next();
-        assert_eq!(faults.plan("a:x").fault, Some(FaultKind::Status(500)));
-        assert_eq!(faults.plan("b:y").fault, Some(FaultKind::Malformed));
+        assert_eq!(faults.plan("a:x").fault, Some(Injected::Status(500)));
+        assert_eq!(faults.plan("b:y").fault, Some(Injected::Malformed));
         assert_eq!(faults.plan("b:y").fault, None);
-        assert_eq!(faults.plan("a:x").fault, Some(FaultKind::Status(500)));
+        assert_eq!(faults.plan("a:x").fault, Some(Injected::Status(500)));
         assert_eq!(faults.plan("a:x").fault, None);
     }
 

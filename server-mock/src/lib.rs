@@ -353,7 +353,9 @@ impl ServerMock {
         self.shared.faults.clone()
     }
 
-    /// Every `/api` request received so far, in order.
+    /// Every `/api` request received so far, in the order the mock answered them (requests
+    /// refused for a bad body or header included; the discovery route and `/_mock` are not
+    /// recorded).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {

@@ -24,11 +24,11 @@ use url::Url;
 use crate::calls::{CallOutcome, RecordedCall};
 use crate::clock::MockClock;
 use crate::convex::{
-    check_authorization, check_client_version, error_body, parse_request, success_body, Endpoint,
-    FnResult, Rejection, UDF_FAILED,
+    check_authorization, check_client_version, error_body, parse_request, run_route_to_path,
+    success_body, Endpoint, FnResult, Rejection, UDF_FAILED,
 };
 use crate::db::{Db, Doc, DocExt};
-use crate::faults::{FaultInjector, FaultKind};
+use crate::faults::{FaultInjector, Injected};
 use crate::functions::{discovery, registry};
 use crate::registry::Registry;
 use crate::util::{js_numbers, lock, new_identity_secret};
@@ -290,6 +290,44 @@ fn fault_status_code(status: u16) -> (StatusCode, &'static str) {
     )
 }
 
+/// The answer to a request caught by a fault that replaces the function run.
+async fn fault_response(kind: Injected, kill: Option<ConnectionKill>) -> Response {
+    match kind {
+        Injected::Status(status) => {
+            let (status, code) = fault_status_code(status);
+            let message = format!("Injected fault: HTTP {}", status.as_u16());
+            json_response(status, &json!({"code": code, "message": message}))
+        }
+        Injected::RateLimited(retry_after) => {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            let body = json!({"code": "RateLimited", "message": "Injected fault: rate limited"});
+            let mut response = json_response(StatusCode::TOO_MANY_REQUESTS, &body);
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+            response
+        }
+        Injected::Malformed => (
+            StatusCode::OK,
+            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            "{\"status\":\"success\",\"value\":<html>upstream glitch",
+        )
+            .into_response(),
+        Injected::DropBeforeRun | Injected::DropAfterRun => cut_connection(kill).await,
+    }
+}
+
+/// The headers Convex checks before running anything: `Authorization` and `Convex-Client`.
+fn check_headers(headers: &HeaderMap) -> Result<(), Rejection> {
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        check_authorization(value.to_str().unwrap_or_default())?;
+    }
+    if let Some(value) = headers.get("convex-client") {
+        check_client_version(value.to_str().unwrap_or_default())?;
+    }
+    Ok(())
+}
+
 async fn handle_api(
     shared: Arc<Shared>,
     endpoint: Endpoint,
@@ -311,23 +349,16 @@ async fn handle_api(
     let request = match parse_request(&bytes, route_path.as_deref()) {
         Ok(r) => r,
         Err(rejection) => {
-            let path = route_path.as_deref().unwrap_or_default();
+            let path = route_path
+                .as_deref()
+                .map(run_route_to_path)
+                .unwrap_or_default();
             let outcome = CallOutcome::Rejected(rejection.status.as_u16());
-            shared.record(endpoint, path, Value::Null, outcome);
+            shared.record(endpoint, &path, Value::Null, outcome);
             return rejection_response(&rejection);
         }
     };
-    let header_check = headers
-        .get(AUTHORIZATION)
-        .map(|v| check_authorization(v.to_str().unwrap_or_default()))
-        .transpose()
-        .and_then(|_| {
-            headers
-                .get("convex-client")
-                .map(|v| check_client_version(v.to_str().unwrap_or_default()))
-                .transpose()
-        });
-    if let Err(rejection) = header_check {
+    if let Err(rejection) = check_headers(&headers) {
         let outcome = CallOutcome::Rejected(rejection.status.as_u16());
         shared.record(endpoint, &request.path, request.args, outcome);
         return rejection_response(&rejection);
@@ -337,41 +368,14 @@ async fn handle_api(
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;
     }
-    let mut drop_after_run = false;
-    match plan.fault {
-        None | Some(FaultKind::Latency(_)) => {}
-        Some(FaultKind::DropAfterRun) => drop_after_run = true,
+    let drop_after_run = match plan.fault {
+        None => false,
+        Some(Injected::DropAfterRun) => true,
         Some(kind) => {
             shared.record(endpoint, &request.path, request.args, CallOutcome::Faulted);
-            return match kind {
-                FaultKind::Status(status) => {
-                    let (status, code) = fault_status_code(status);
-                    json_response(
-                        status,
-                        &json!({"code": code, "message": format!("Injected fault: HTTP {}", status.as_u16())}),
-                    )
-                }
-                FaultKind::RateLimited { retry_after } => {
-                    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-                    let mut response = json_response(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        &json!({"code": "RateLimited", "message": "Injected fault: rate limited"}),
-                    );
-                    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                        response.headers_mut().insert(RETRY_AFTER, value);
-                    }
-                    response
-                }
-                FaultKind::Malformed => (
-                    StatusCode::OK,
-                    [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-                    "{\"status\":\"success\",\"value\":<html>upstream glitch",
-                )
-                    .into_response(),
-                _ => cut_connection(kill).await,
-            };
+            return fault_response(kind, kill).await;
         }
-    }
+    };
 
     let result = shared.run(endpoint, &request.path, &request.args);
     let (outcome, response) = match result {

@@ -202,12 +202,19 @@ impl fmt::Display for ValidationError {
                 field,
                 object,
                 validator,
-            } => write!(
-                f,
-                "Object contains extra field `{field}` that is not in the validator.{}\n\
-                 Object: {object}\nValidator: {validator}",
-                path_line(path)
-            ),
+            } => {
+                // Convex leaves a blank line before `Object:` when there is no path.
+                let path = if path.is_empty() {
+                    "\n".to_owned()
+                } else {
+                    path_line(path)
+                };
+                write!(
+                    f,
+                    "Object contains extra field `{field}` that is not in the validator.{path}\n\
+                     Object: {object}\nValidator: {validator}"
+                )
+            }
             Self::MissingField { path, field } => write!(
                 f,
                 "Validator error: Missing required field `{field}` in object{}",
@@ -394,7 +401,7 @@ mod tests {
         );
         let extra = check(&val, json!({"workspaceId": "ws1", "foo": 1})).unwrap_err();
         assert!(extra.starts_with(
-            "Object contains extra field `foo` that is not in the validator.\nObject: "
+            "Object contains extra field `foo` that is not in the validator.\n\nObject: "
         ));
         let nested = check(
             &val,

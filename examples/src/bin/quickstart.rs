@@ -17,9 +17,7 @@ use server_mock::ServerMock;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string()),
-        )
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string()))
         .init();
 
     // 1. Where to talk to: a real deployment, or an embedded server-mock.
@@ -33,7 +31,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
         _ => {
             let mock = ServerMock::start().await?;
-            println!("Started server-mock at {} (workspace {})", mock.url(), mock.workspace_id());
+            println!(
+                "Started server-mock at {} (workspace {})",
+                mock.url(),
+                mock.workspace_id()
+            );
             let (url, ws) = (mock.url(), mock.workspace_id());
             (Some(mock), url, ws)
         }
@@ -50,7 +52,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let client = builder().build()?;
 
     let session = client.start().await?;
-    println!("Booted visitor {} (session {})", session.visitor_id, session.session_id);
+    println!(
+        "Booted visitor {} (session {})",
+        session.visitor_id, session.session_id
+    );
 
     // 3. Identify with custom attributes.
     let visitor = client

@@ -19,7 +19,13 @@ pub(crate) fn register(r: &mut Registry) {
     );
 }
 
-/// The user hash a host app computes for `external_user_id` with the workspace `secret`.
+/// The user hash a host app computes for `external_user_id` with the workspace `secret`:
+/// `lowercase_hex(HMAC_SHA256(key = secret, msg = external_user_id))`.
+///
+/// ```
+/// let hash = server_mock::user_hash("Jefe", "what do ya want for nothing?");
+/// assert_eq!(hash, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+/// ```
 pub fn user_hash(secret: &str, external_user_id: &str) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
