@@ -16,9 +16,14 @@ use crate::conversations::outbox::Outbox;
 use crate::conversations::ConversationsClient;
 use crate::error::{Error, Result};
 use crate::events::EventsClient;
+use crate::export::ExportSummary;
+use crate::help_center::HelpCenterClient;
+use crate::messenger::{ConfigCache, MessengerClient};
+use crate::push::PushClient;
 use crate::realtime::{ConnectionState, Realtime, RealtimeMode};
 use crate::session::{SessionInfo, SessionManager};
 use crate::storage::Storage;
+use crate::tickets::TicketsClient;
 use crate::transport::{fns, ConvexHttp, RetryPolicy, TransportError};
 use crate::visitor::VisitorClient;
 
@@ -220,6 +225,7 @@ impl OpencomBuilder {
                 session,
                 outbox: Outbox::new(),
                 ai_settings: AiSettingsCache::default(),
+                config_cache: ConfigCache::default(),
                 heartbeat: Mutex::new(None),
             }),
         })
@@ -259,6 +265,7 @@ pub(crate) struct Inner {
     pub(crate) outbox: Arc<Outbox>,
     pub(crate) realtime: Realtime,
     pub(crate) ai_settings: AiSettingsCache,
+    pub(crate) config_cache: ConfigCache,
     heartbeat: Mutex<Option<TaskGuard>>,
 }
 
@@ -365,9 +372,53 @@ impl Opencom {
     /// workspace, and boots a fresh anonymous visitor with a new `sessionId`. Nothing of the
     /// previous visitor is reachable from this client afterwards.
     pub async fn logout(&self) -> Result<SessionInfo> {
+        // This device must stop receiving the old visitor's notifications.
+        if let Err(e) = self.push().unregister().await {
+            tracing::warn!(error = %e, "could not unregister the push token at logout");
+        }
         // Unsent messages belong to the visitor who is leaving: they are dropped with the rest.
         self.inner.outbox.reset();
+        self.inner.config_cache.clear();
         self.inner.session.logout().await
+    }
+
+    /// The help center: `client.help_center()`.
+    pub fn help_center(&self) -> HelpCenterClient<'_> {
+        HelpCenterClient { inner: &self.inner }
+    }
+
+    /// Push registration: `client.push()`.
+    pub fn push(&self) -> PushClient<'_> {
+        PushClient { inner: &self.inner }
+    }
+
+    /// Tickets: `client.tickets()`.
+    pub fn tickets(&self) -> TicketsClient<'_> {
+        TicketsClient { inner: &self.inner }
+    }
+
+    /// Messenger configuration: `client.messenger()`.
+    pub fn messenger(&self) -> MessengerClient<'_> {
+        MessengerClient { inner: &self.inner }
+    }
+
+    /// Writes everything Opencom holds about this visitor as one JSON document: the profile and
+    /// custom attributes, every conversation with its messages and attachment metadata, tickets
+    /// with their public comments, and the visitor's events. It is written conversation by
+    /// conversation, so a long history is never held in memory twice.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut file = tokio::fs::File::create("my-opencom-data.json").await?;
+    /// let summary = client.export_my_data(&mut file).await?;
+    /// println!("{} conversations, {} messages", summary.conversations, summary.messages);
+    /// # Ok(()) }
+    /// ```
+    pub async fn export_my_data<W>(&self, writer: &mut W) -> Result<ExportSummary>
+    where
+        W: tokio::io::AsyncWrite + Unpin,
+    {
+        crate::export::export(&self.inner, writer).await
     }
 
     /// Conversations, messages, attachments, ratings and live streams: `client.conversations()`.
@@ -409,18 +460,20 @@ impl Opencom {
 
     /// Reads `GET {site}/.well-known/opencom.json` (no `Origin` header, as a native client).
     pub async fn discover(&self) -> Result<Discovery> {
-        let url = self
-            .inner
+        Self::discover_with(&self.inner).await
+    }
+
+    pub(crate) async fn discover_with(inner: &Inner) -> Result<Discovery> {
+        let url = inner
             .config
             .site_url
             .join(".well-known/opencom.json")
             .map_err(|e| Error::config(e.to_string()))?;
-        let response = self
-            .inner
+        let response = inner
             .transport
             .http()
             .get(url)
-            .timeout(self.inner.config.request_timeout)
+            .timeout(inner.config.request_timeout)
             .send()
             .await
             .map_err(|e| Error::Network {

@@ -58,11 +58,17 @@ mod config;
 mod conversations;
 mod error;
 mod events;
+mod export;
+mod help_center;
 pub mod identity;
+mod messenger;
+mod push;
 mod realtime;
+mod routes;
 mod secret;
 mod session;
 mod storage;
+mod tickets;
 mod transport;
 mod visitor;
 
@@ -82,9 +88,21 @@ pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
 pub use conversations::ConversationsClient;
 pub use error::{Error, Result};
 pub use events::{EventsClient, TrackOutcome};
+pub use export::{ExportSummary, EXPORT_SCHEMA_VERSION};
+pub use help_center::{Article, Collection, CollectionNode, HelpCenterClient, Suggestion};
+pub use messenger::{
+    AutomationSettings, CommonIssueButton, MessengerClient, MessengerSettings, OfficeHours,
+    CONFIG_TTL_MS,
+};
+pub use push::{PushClient, PushPlatform, PushRegistration};
 pub use realtime::{ConnectionState, LiveStream, RealtimeMode, Snapshot};
+pub use routes::{parse_deep_link, parse_push, Route, TicketUpdateKind};
 pub use secret::Secret;
 pub use session::SessionInfo;
 pub use storage::{FileStorage, MemoryStorage, Storage, StorageError};
+pub use tickets::{
+    FieldKind, FormField, FormValue, NewTicket, Ticket, TicketComment, TicketDetail, TicketForm,
+    TicketPriority, TicketStatus, TicketsClient,
+};
 pub use transport::RetryPolicy;
 pub use visitor::{User, Visitor, VisitorClient};

@@ -72,8 +72,8 @@ pub(crate) fn scrub(text: &str) -> String {
     while let Some(pos) = find_secret_start(rest) {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        let (prefix, len) = if tail.starts_with("wst_") {
-            let n = tail[4..]
+        let (prefix, len) = if let Some(body) = tail.strip_prefix("wst_") {
+            let n = body
                 .bytes()
                 .take_while(|b| b.is_ascii_alphanumeric())
                 .count();

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// One `/api/…` request as the mock saw it.
+/// One `/api/…` request (or sync-socket request) as the mock saw it.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -24,13 +24,30 @@ pub struct RecordedCall {
     /// The function path, normalised to `module:function` (`visitors.js:identify` →
     /// `visitors:identify`); empty when the body had none.
     pub path: String,
-    /// `"query"`, `"mutation"`, `"action"` or `"run"`.
+    /// `"query"`, `"mutation"`, `"action"` or `"run"` (the kind asked for: over the WebSocket a
+    /// subscription is `"query"`), or `"upload"` for `POST /api/storage/upload` (recorded with
+    /// the path `"_storage:upload"`).
     pub endpoint: String,
+    /// How the request arrived.
+    pub transport: Transport,
     /// The `args` exactly as sent (an object, or a legacy one-element array); `null` when the
-    /// body could not be parsed.
+    /// body could not be parsed. Over the sync socket: the argument object (unwrapped from
+    /// Convex's `[{…}]`). For an upload: `{size, contentType}`.
     pub args: Value,
     /// What the mock answered.
     pub outcome: CallOutcome,
+}
+
+/// How a recorded request reached the mock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Transport {
+    /// A plain HTTP request (`/api/query|mutation|action|run`, the storage upload).
+    #[serde(rename = "http")]
+    Http,
+    /// A message on a sync WebSocket (`/api/sync`): a subscription being added (not its
+    /// re-runs), a mutation or an action.
+    #[serde(rename = "websocket")]
+    WebSocket,
 }
 
 /// How the mock answered a recorded request.

@@ -3,6 +3,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use tokio::sync::watch;
+
 use crate::util::lock;
 
 /// A controllable clock shared by every function the mock runs.
@@ -12,6 +14,9 @@ use crate::util::lock;
 /// it. It starts at the real wall time and then runs with real time, but it can be moved forward
 /// ([`advance`](MockClock::advance)), set ([`set_ms`](MockClock::set_ms)) or stopped
 /// ([`freeze`](MockClock::freeze)). Cloning is cheap: every clone controls the same clock.
+///
+/// Moving the clock counts as a state change: live WebSocket subscriptions are re-run (a
+/// session that just expired shows up as `"Session expired"` on its subscriptions).
 ///
 /// ```
 /// use std::time::Duration;
@@ -26,6 +31,8 @@ use crate::util::lock;
 #[derive(Clone, Debug)]
 pub struct MockClock {
     inner: Arc<Mutex<ClockState>>,
+    /// Bumped whenever the clock is moved by hand (not as real time passes).
+    moved: Arc<watch::Sender<u64>>,
 }
 
 #[derive(Debug)]
@@ -71,7 +78,18 @@ impl MockClock {
                 base_instant: Instant::now(),
                 frozen: false,
             })),
+            moved: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// Tells the subscribers of [`moves`](Self::moves) that the clock was moved.
+    fn notify_moved(&self) {
+        self.moved.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that changes whenever the clock is moved by hand.
+    pub(crate) fn moves(&self) -> watch::Receiver<u64> {
+        self.moved.subscribe()
     }
 
     /// The current mock time in epoch milliseconds.
@@ -96,6 +114,7 @@ impl MockClock {
     /// ```
     pub fn advance(&self, by: Duration) {
         lock(&self.inner).base_ms += by.as_secs_f64() * 1000.0;
+        self.notify_moved();
     }
 
     /// Sets the clock to `ms` epoch milliseconds (it keeps running afterwards unless frozen).
@@ -110,6 +129,8 @@ impl MockClock {
         let mut state = lock(&self.inner);
         state.base_ms = ms;
         state.base_instant = Instant::now();
+        drop(state);
+        self.notify_moved();
     }
 
     /// Stops the clock at the current time; only [`advance`](Self::advance) and
@@ -124,6 +145,8 @@ impl MockClock {
         let mut state = lock(&self.inner);
         state.base_ms = state.now();
         state.frozen = true;
+        drop(state);
+        self.notify_moved();
     }
 
     /// Lets a frozen clock run with real time again, from where it stands.
@@ -139,6 +162,8 @@ impl MockClock {
         state.base_ms = state.now();
         state.base_instant = Instant::now();
         state.frozen = false;
+        drop(state);
+        self.notify_moved();
     }
 
     /// Whether the clock is frozen.

@@ -31,9 +31,21 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/workspaces/{id}/session-lifetime", post(session_lifetime))
         .route("/workspaces/{id}/visitors", get(workspace_visitors))
+        .route("/workspaces/{id}/csat", post(csat))
+        .route("/workspaces/{id}/ai", post(ai))
         .route("/visitors/{id}", get(visitor))
         .route("/visitors/{id}/events", get(visitor_events))
         .route("/visitors/{id}/sessions", get(visitor_sessions))
+        .route("/visitors/{id}/conversations", get(visitor_conversations))
+        .route("/conversations/{id}/messages", get(conversation_messages))
+        .route("/conversations/{id}/agent-reply", post(agent_reply))
+        .route("/conversations/{id}/close", post(close_conversation))
+        .route(
+            "/attachments/reject-next-finalize",
+            post(reject_next_finalize),
+        )
+        .route("/ws", get(ws_state).post(set_ws))
+        .route("/ws/drop", post(drop_ws))
         .route("/clock", get(clock))
         .route("/clock/advance", post(clock_advance))
         .route("/clock/set", post(clock_set))
@@ -45,6 +57,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/faults/latency", post(fault_latency))
         .route("/faults/random", post(fault_random))
+        .route("/faults/pause-random", post(fault_pause_random))
         .route("/calls", get(calls).delete(clear_calls))
 }
 
@@ -185,6 +198,114 @@ async fn visitor_sessions(State(shared): AppState, Path(id): Path<String>) -> Js
         "visitorId",
         &id,
     )))
+}
+
+async fn visitor_conversations(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "conversations",
+        "visitorId",
+        &id,
+    )))
+}
+
+async fn conversation_messages(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "messages",
+        "conversationId",
+        &id,
+    )))
+}
+
+#[derive(Deserialize)]
+struct Text {
+    text: String,
+}
+
+async fn agent_reply(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Text>,
+) -> Response {
+    match shared.agent_reply(&id, &body.text) {
+        Some(message_id) => Json(json!({"messageId": message_id})).into_response(),
+        None => not_found("Conversation"),
+    }
+}
+
+async fn close_conversation(State(shared): AppState, Path(id): Path<String>) -> Response {
+    if shared.close_conversation(&id) {
+        ok()
+    } else {
+        not_found("Conversation")
+    }
+}
+
+#[derive(Deserialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+fn setting(shared: &Shared, table: &str, id: &str, key: &str, enabled: bool) -> Response {
+    let mut fields = serde_json::Map::new();
+    fields.insert(key.into(), Value::Bool(enabled));
+    if shared.upsert_settings(table, id, fields) {
+        ok()
+    } else {
+        not_found("Workspace")
+    }
+}
+
+async fn csat(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Enabled>,
+) -> Response {
+    setting(
+        &shared,
+        "automationSettings",
+        &id,
+        "askForRatingEnabled",
+        body.enabled,
+    )
+}
+
+async fn ai(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Enabled>,
+) -> Response {
+    setting(&shared, "aiAgentSettings", &id, "enabled", body.enabled)
+}
+
+#[derive(Deserialize)]
+struct Message {
+    message: String,
+}
+
+async fn reject_next_finalize(State(shared): AppState, Json(body): Json<Message>) -> Response {
+    shared.reject_next_finalize(&body.message);
+    ok()
+}
+
+fn ws_json(shared: &Shared) -> Json<Value> {
+    Json(json!({
+        "enabled": shared.sync.enabled(),
+        "connections": shared.sync.open_connections(),
+    }))
+}
+
+async fn ws_state(State(shared): AppState) -> Json<Value> {
+    ws_json(&shared)
+}
+
+async fn set_ws(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
+    shared.sync.set_enabled(body.enabled);
+    ws_json(&shared)
+}
+
+async fn drop_ws(State(shared): AppState) -> Json<Value> {
+    shared.sync.drop_all();
+    ws_json(&shared)
 }
 
 fn clock_state(shared: &Shared) -> Json<Value> {
@@ -330,6 +451,16 @@ async fn fault_random(State(shared): AppState, Json(body): Json<RandomFaults>) -
         body.probability,
         body.kinds.into_iter().map(Into::into).collect(),
     );
+    ok()
+}
+
+#[derive(Deserialize)]
+struct Paused {
+    paused: bool,
+}
+
+async fn fault_pause_random(State(shared): AppState, Json(body): Json<Paused>) -> Response {
+    shared.faults.pause_random(body.paused);
     ok()
 }
 

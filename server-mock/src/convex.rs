@@ -96,6 +96,17 @@ impl FnError {
             self.detail()
         )
     }
+
+    /// The `errorMessage` as sent: [`error_message`](Self::error_message), or when `redact` is
+    /// set only `[Request ID: <16 hex>] Server Error`, as a production deployment redacts every
+    /// error that is not a `ConvexError` (argument validation errors included).
+    pub(crate) fn error_message_for(&self, redact: bool) -> String {
+        if redact {
+            format!("[Request ID: {}] Server Error", new_request_id())
+        } else {
+            self.error_message()
+        }
+    }
 }
 
 /// The result of running a function.

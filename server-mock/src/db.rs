@@ -193,8 +193,9 @@ impl Db {
         self.get(id).cloned()
     }
 
-    /// Shallow-merges `fields` into the document (`ctx.db.patch`). Returns false if it is gone.
-    pub(crate) fn patch(&mut self, id: &str, fields: Doc) -> bool {
+    /// Shallow-merges `fields` into the document (`ctx.db.patch`), then removes the `unset`
+    /// fields (a patch with `undefined` values). Returns false if it is gone.
+    pub(crate) fn patch_unset(&mut self, id: &str, fields: Doc, unset: &[&str]) -> bool {
         let Some(table) = self.id_tables.get(id).cloned() else {
             return false;
         };
@@ -208,12 +209,20 @@ impl Db {
         for (k, v) in fields {
             row.insert(k, v);
         }
+        for key in unset {
+            row.remove(*key);
+        }
         self.log(Undo::Replaced {
             table,
             id: id.to_owned(),
             old,
         });
         true
+    }
+
+    /// Shallow-merges `fields` into the document (`ctx.db.patch`). Returns false if it is gone.
+    pub(crate) fn patch(&mut self, id: &str, fields: Doc) -> bool {
+        self.patch_unset(id, fields, &[])
     }
 
     /// Deletes the document (`ctx.db.delete`). Returns false if it was already gone.

@@ -97,7 +97,9 @@ impl Fault {
 /// controls the same mock.
 ///
 /// Queued faults are consumed in order by the next matching request. A request whose body
-/// cannot be parsed is refused before faults are considered.
+/// cannot be parsed is refused before faults are considered. Faults apply to the HTTP
+/// function endpoints only (`/api/query|mutation|action|run`): never to the sync WebSocket,
+/// the storage routes, the site routes or `/_mock`.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -124,6 +126,7 @@ struct FaultState {
     latency: Duration,
     random_probability: f64,
     random_kinds: Vec<FaultKind>,
+    random_paused: bool,
     rng: StdRng,
 }
 
@@ -168,6 +171,7 @@ impl Default for FaultInjector {
                 latency: Duration::ZERO,
                 random_probability: 0.0,
                 random_kinds: Vec::new(),
+                random_paused: false,
                 rng: StdRng::from_os_rng(),
             })),
         }
@@ -216,6 +220,7 @@ impl FaultInjector {
         state.latency = Duration::ZERO;
         state.random_probability = 0.0;
         state.random_kinds.clear();
+        state.random_paused = false;
     }
 
     /// Delays every `/api` request by `latency` (zero turns it off).
@@ -305,6 +310,21 @@ impl FaultInjector {
         state.random_kinds = kinds;
     }
 
+    /// Suspends (`true`) or resumes (`false`) the random mode without forgetting its settings,
+    /// e.g. to set up a soak's fixtures without faults. Queued faults and the constant latency
+    /// still apply while it is paused. The generator does not advance while paused.
+    ///
+    /// ```
+    /// use server_mock::{FaultInjector, FaultKind};
+    /// let faults = FaultInjector::default();
+    /// faults.set_random_faults(0.5, vec![FaultKind::Status(503)]);
+    /// faults.pause_random(true);  // set-up runs fault-free
+    /// faults.pause_random(false); // the soak runs with faults
+    /// ```
+    pub fn pause_random(&self, paused: bool) {
+        lock(&self.inner).random_paused = paused;
+    }
+
     /// Seeds the random mode's generator, so a soak run can be replayed.
     ///
     /// ```
@@ -334,7 +354,10 @@ impl FaultInjector {
             }
             plan.apply(kind);
         }
-        if plan.fault.is_none() && state.random_probability > 0.0 && !state.random_kinds.is_empty()
+        if plan.fault.is_none()
+            && !state.random_paused
+            && state.random_probability > 0.0
+            && !state.random_kinds.is_empty()
         {
             let roll: f64 = state.rng.random();
             if roll < state.random_probability {
@@ -374,6 +397,18 @@ mod tests {
         faults.latency_next(Duration::from_millis(5));
         assert_eq!(faults.plan("a:x").latency, Duration::from_millis(15));
         assert_eq!(faults.plan("a:x").latency, Duration::from_millis(10));
+    }
+
+    #[test]
+    fn random_mode_can_be_paused() {
+        let faults = FaultInjector::default();
+        faults.set_random_faults(1.0, vec![FaultKind::Status(500)]);
+        faults.pause_random(true);
+        assert_eq!(faults.plan("a:x").fault, None);
+        faults.fail_next(503);
+        assert_eq!(faults.plan("a:x").fault, Some(Injected::Status(503)));
+        faults.pause_random(false);
+        assert_eq!(faults.plan("a:x").fault, Some(Injected::Status(500)));
     }
 
     #[test]

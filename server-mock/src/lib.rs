@@ -1,17 +1,25 @@
 //! # server-mock
 //!
-//! An in-memory emulator of the Opencom backend that speaks the Convex HTTP functions API, for
-//! the SDK's integration tests and for demos. It runs the visitor-facing Opencom functions
-//! ported from Opencom's source (same argument validators, same error texts, same token
-//! lifecycle) behind `POST /api/query|mutation|action` and `POST /api/run/<module>/<fn>`, and
-//! serves the site route `GET /.well-known/opencom.json` on the same port.
+//! An in-memory emulator of the Opencom backend that speaks the Convex HTTP functions API and
+//! the Convex WebSocket sync protocol, for the SDK's integration tests and for demos. It runs
+//! the visitor-facing Opencom functions ported from Opencom's source (same argument
+//! validators, same error texts, same token lifecycle) behind `POST /api/query|mutation|action`,
+//! `POST /api/run/<module>/<fn>` and `GET /api/sync` (live subscriptions), stores uploads
+//! (`POST /api/storage/upload?token=…`), and serves the site route
+//! `GET /.well-known/opencom.json` on the same port.
 //!
-//! Implemented so far: `widgetSessions` (boot, refresh, revoke, validateSessionToken),
-//! `visitors` (identify with the email merge, heartbeat, updateLocation, getBySession,
-//! isOnline, get), `events` (track, trackAutoEvent with its rate limit, list, count),
-//! `workspaces` (get, validateOrigin, getPublicWorkspaceContext),
-//! `identityVerification:isRequired` and `discovery:getMetadata`. Any other path answers
-//! Convex's "Could not find public function" error.
+//! Implemented: `widgetSessions` (boot, refresh, revoke, validateSessionToken), `visitors`
+//! (identify with the email merge, heartbeat, updateLocation, getBySession, isOnline, get),
+//! `events` (track, trackAutoEvent with its rate limit, list, count), `conversations`
+//! (createForVisitor, getOrCreateForVisitor, listByVisitor, getTotalUnreadForVisitor, get,
+//! markAsRead), `messages` (list, send), `supportAttachments` (generateUploadUrl,
+//! finalizeUpload), `reporting` (getCsatEligibility, submitCsatResponse),
+//! `aiAgent:getPublicSettings`, `aiAgentActions:generateResponse`, `workspaces` (get,
+//! validateOrigin, getPublicWorkspaceContext), `identityVerification:isRequired` and
+//! `discovery:getMetadata`. Any other path answers Convex's "Could not find public function"
+//! error. There are no agent identities: agent-only paths answer as for an unauthenticated
+//! caller, and the control API plays the agent ([`ServerMock::agent_reply`],
+//! [`ServerMock::close_conversation`]).
 //!
 //! ## Getting started
 //!
@@ -54,14 +62,40 @@
 //!   `BadFormat`, `InvalidAuthHeader`, `InvalidClientVersion`).
 //! * Mutations are transactional: a function that throws leaves no writes behind.
 //!
+//! ## Live queries (WebSocket sync protocol)
+//!
+//! `GET /api/sync` (and `/api/{client_version}/sync`) speaks the subset of Convex's sync
+//! protocol that the official `convex` crate uses: `Connect`, `Authenticate`, `ModifyQuerySet`,
+//! `Mutation` and `Action` in; `Transition`, `MutationResponse`, `ActionResponse`,
+//! `FatalError` and `Ping` out, with exact version chaining and monotonic nanosecond
+//! timestamps. After every state change (a successful mutation or action over HTTP or the
+//! socket, a control-API change, moving the clock) every connection re-runs its queries and
+//! sends the results that changed. Query errors are `QueryFailed` with the same
+//! `errorMessage` as over HTTP. Faults never apply to the socket: use
+//! [`ServerMock::drop_ws_connections`] and [`ServerMock::set_ws_enabled`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! let mock = server_mock::ServerMock::start().await?;
+//! // A `convex::ConvexClient::new(&mock.url())` subscribes here; then:
+//! mock.drop_ws_connections(); // a network loss: clients reconnect
+//! mock.set_ws_enabled(false); // upgrades answer 503: clients must poll over HTTP
+//! assert_eq!(mock.ws_connections(), 0);
+//! # Ok(()) }
+//! ```
+//!
 //! ## Control API
 //!
 //! The same controls are available over HTTP under `/_mock/…` (JSON), for tests written in
 //! other languages: `GET /_mock/info`, `POST /_mock/workspaces`, `POST
 //! /_mock/workspaces/{id}/allowed-origins`, `…/identity-verification`, `…/session-lifetime`,
-//! `GET …/visitors`, `GET /_mock/visitors/{id}[/events|/sessions]`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`,
-//! `GET|POST|DELETE /_mock/faults`, `POST /_mock/faults/latency|random`, `GET|DELETE
-//! /_mock/calls`.
+//! `…/csat`, `…/ai`, `GET …/visitors`, `GET
+//! /_mock/visitors/{id}[/events|/sessions|/conversations]`, `GET
+//! /_mock/conversations/{id}/messages`, `POST /_mock/conversations/{id}/agent-reply|close`,
+//! `POST /_mock/attachments/reject-next-finalize`, `GET|POST /_mock/ws`, `POST
+//! /_mock/ws/drop`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`, `GET|POST|DELETE
+//! /_mock/faults`, `POST /_mock/faults/latency|random|pause-random`, `GET|DELETE
+//! /_mock/calls`. See the README for the bodies.
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -80,10 +114,12 @@ mod faults;
 mod functions;
 mod registry;
 mod server;
+mod storage;
+mod sync;
 mod util;
 mod validator;
 
-pub use calls::{CallOutcome, RecordedCall};
+pub use calls::{CallOutcome, RecordedCall, Transport};
 pub use clock::MockClock;
 pub use faults::{Fault, FaultInjector, FaultKind};
 pub use functions::identity_verification::user_hash;
@@ -94,7 +130,7 @@ use util::lock;
 /// Which data a new mock starts with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Seed {
-    /// One workspace named "Opencom Demo" (later phases add demo content to it).
+    /// One workspace named "Opencom Demo".
     #[default]
     Demo,
     /// One bare workspace named "Empty Workspace", so [`ServerMock::workspace_id`] still works.
@@ -173,6 +209,9 @@ impl std::fmt::Debug for ServerMock {
 impl Drop for ServerMock {
     fn drop(&mut self) {
         self.task.abort();
+        // Sync sockets run on their own tasks once upgraded: drop them too.
+        self.shared.sync.set_enabled(false);
+        self.shared.sync.drop_all();
     }
 }
 
@@ -355,7 +394,9 @@ impl ServerMock {
 
     /// Every `/api` request received so far, in the order the mock answered them (requests
     /// refused for a bad body or header included; the discovery route and `/_mock` are not
-    /// recorded).
+    /// recorded). Uploads are recorded as `_storage:upload`; over the sync socket, each
+    /// subscription is recorded once when added (not its re-runs), and so are mutations and
+    /// actions ([`RecordedCall::transport`] tells them apart).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -446,5 +487,163 @@ impl ServerMock {
             .into_iter()
             .map(str::to_owned)
             .collect()
+    }
+
+    /// Replies in a conversation as a support agent would from the inbox: inserts an `agent`
+    /// message from the workspace's seeded agent user ("Alex from Support", so `messages:list`
+    /// shows a `senderName`), bumps `unreadByVisitor`, `lastMessageAt` and `updatedAt`, and
+    /// pushes the change to live subscriptions. Returns the message id, or an empty string
+    /// (with a warning in the log) if there is no such conversation.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// // … a visitor opened `conversation_id` …
+    /// # let conversation_id = "nope";
+    /// let message_id = mock.agent_reply(conversation_id, "Hello from support");
+    /// # assert!(message_id.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn agent_reply(&self, conversation_id: &str, text: &str) -> String {
+        self.shared
+            .agent_reply(conversation_id, text)
+            .unwrap_or_else(|| {
+                tracing::warn!(conversation_id, "agent_reply: no such conversation");
+                String::new()
+            })
+    }
+
+    /// Closes a conversation as an agent would (`status: "closed"`, `resolvedAt`), which makes
+    /// it eligible for CSAT. Unknown ids are ignored (with a warning in the log).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// # let conversation_id = "nope";
+    /// mock.close_conversation(conversation_id);
+    /// # Ok(()) }
+    /// ```
+    pub fn close_conversation(&self, conversation_id: &str) {
+        if !self.shared.close_conversation(conversation_id) {
+            tracing::warn!(conversation_id, "close_conversation: no such conversation");
+        }
+    }
+
+    /// The messages of a conversation as stored (no `senderName`/`attachments`), oldest
+    /// first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.messages("nope").is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn messages(&self, conversation_id: &str) -> Vec<Value> {
+        self.shared
+            .rows_where("messages", "conversationId", conversation_id)
+    }
+
+    /// The conversations of a visitor as stored, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.conversations("nope").is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn conversations(&self, visitor_id: &str) -> Vec<Value> {
+        self.shared
+            .rows_where("conversations", "visitorId", visitor_id)
+    }
+
+    /// Turns CSAT collection on or off for a workspace
+    /// (`automationSettings.askForRatingEnabled`; off by default). Unknown workspaces are
+    /// ignored (with a warning in the log).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.set_csat_enabled(&mock.workspace_id(), true);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_csat_enabled(&self, workspace_id: &str, enabled: bool) {
+        let mut fields = serde_json::Map::new();
+        fields.insert("askForRatingEnabled".into(), Value::Bool(enabled));
+        self.shared
+            .upsert_settings("automationSettings", workspace_id, fields);
+    }
+
+    /// Turns the AI agent on or off for a workspace (`aiAgent:getPublicSettings().enabled`;
+    /// off by default). When on, `aiAgentActions:generateResponse` inserts a canned bot reply
+    /// from `"ai-agent"`; when off it hands the conversation off to a human. Unknown workspaces
+    /// are ignored (with a warning in the log).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.set_ai_enabled(&mock.workspace_id(), true);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_ai_enabled(&self, workspace_id: &str, enabled: bool) {
+        let mut fields = serde_json::Map::new();
+        fields.insert("enabled".into(), Value::Bool(enabled));
+        self.shared
+            .upsert_settings("aiAgentSettings", workspace_id, fields);
+    }
+
+    /// Makes the next `supportAttachments:finalizeUpload` (that gets past its auth and
+    /// file checks) answer `{status: "rejected", message}` and delete the uploaded file, as the
+    /// server does for a file it refuses.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.reject_next_finalize("File exceeds 10MB maximum size.");
+    /// # Ok(()) }
+    /// ```
+    pub fn reject_next_finalize(&self, message: &str) {
+        self.shared.reject_next_finalize(message);
+    }
+
+    /// Accepts (`true`, the default) or refuses (`false`: HTTP 503 before the upgrade)
+    /// WebSocket connections on `/api/sync`, so clients have to fall back to HTTP polling.
+    /// Sockets already open stay open; see [`drop_ws_connections`](Self::drop_ws_connections).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.set_ws_enabled(false);
+    /// mock.drop_ws_connections();
+    /// assert_eq!(mock.ws_connections(), 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn set_ws_enabled(&self, enabled: bool) {
+        self.shared.sync.set_enabled(enabled);
+    }
+
+    /// The number of open sync WebSockets.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert_eq!(mock.ws_connections(), 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn ws_connections(&self) -> usize {
+        self.shared.sync.open_connections()
+    }
+
+    /// Closes every open sync WebSocket abruptly (no close frame), as a network loss would.
+    /// Clients reconnect (unless [`set_ws_enabled(false)`](Self::set_ws_enabled)). The count
+    /// of [`ws_connections`](Self::ws_connections) drops once the sockets are gone.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.drop_ws_connections();
+    /// # Ok(()) }
+    /// ```
+    pub fn drop_ws_connections(&self) {
+        self.shared.sync.drop_all();
     }
 }

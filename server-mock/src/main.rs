@@ -55,6 +55,15 @@ struct Args {
     /// Identity verification mode of the default workspace; prints the secret when enabled.
     #[arg(long, value_enum, default_value_t = IdentityArg::Off)]
     identity_verification: IdentityArg,
+    /// Refuse WebSocket upgrades on /api/sync (clients must poll over HTTP).
+    #[arg(long)]
+    no_websocket: bool,
+    /// Turn CSAT collection on for the default workspace.
+    #[arg(long)]
+    csat: bool,
+    /// Turn the (canned) AI agent on for the default workspace.
+    #[arg(long)]
+    ai: bool,
 }
 
 #[tokio::main]
@@ -93,6 +102,13 @@ async fn main() -> std::io::Result<()> {
                 FaultKind::Status(503),
             ],
         );
+    }
+    mock.set_ws_enabled(!args.no_websocket);
+    if args.csat {
+        mock.set_csat_enabled(&workspace_id, true);
+    }
+    if args.ai {
+        mock.set_ai_enabled(&workspace_id, true);
     }
     if let Some(secs) = args.session_lifetime_secs {
         mock.set_session_lifetime(&workspace_id, Duration::from_secs(secs));

@@ -2,6 +2,7 @@
 //! context a handler runs in.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use serde_json::Value;
 
@@ -9,11 +10,32 @@ use crate::convex::{args_object, Endpoint, FnError, FnResult, Kind};
 use crate::db::{Db, Doc};
 use crate::validator::Validator;
 
+/// One-shot behaviours the control API arms for the next function run that reaches them.
+#[derive(Debug, Default)]
+pub(crate) struct Hooks {
+    /// The next `supportAttachments:finalizeUpload` that gets as far as checking the file
+    /// answers `{status:"rejected", message}` with this message.
+    pub(crate) reject_next_finalize: Mutex<Option<String>>,
+}
+
+/// What a run needs besides the database: the time, the mock's URL and the armed hooks.
+#[derive(Clone, Copy)]
+pub(crate) struct RunEnv<'a> {
+    /// `Date.now()` for the whole run, from the mock clock.
+    pub(crate) now: f64,
+    /// `http://127.0.0.1:PORT`, for storage URLs.
+    pub(crate) url: &'a str,
+    pub(crate) hooks: &'a Hooks,
+}
+
 /// What a handler sees while it runs: the database (inside a transaction) and the time.
 pub(crate) struct Ctx<'a> {
     pub(crate) db: &'a mut Db,
     /// `Date.now()` for the whole run, from the mock clock.
     pub(crate) now: f64,
+    /// `http://127.0.0.1:PORT`, for storage URLs.
+    pub(crate) url: &'a str,
+    pub(crate) hooks: &'a Hooks,
 }
 
 /// A function implementation. It gets the validated argument object.
@@ -43,8 +65,7 @@ impl Registry {
         self.add(path, Kind::Mutation, args, handler);
     }
 
-    /// Registers an action.
-    #[allow(dead_code)] // the first actions arrive with the help-center and AI modules
+    /// Registers an action (run like a mutation: the mock's actions only touch the database).
     pub(crate) fn action(&mut self, path: &'static str, args: Validator, handler: Handler) {
         self.add(path, Kind::Action, args, handler);
     }
@@ -60,6 +81,11 @@ impl Registry {
         );
     }
 
+    /// The kind `path` is defined as, if it exists.
+    pub(crate) fn kind(&self, path: &str) -> Option<Kind> {
+        self.functions.get(path).map(|def| def.kind)
+    }
+
     /// The paths of every registered function, sorted.
     pub(crate) fn paths(&self) -> Vec<&'static str> {
         self.functions.keys().copied().collect()
@@ -70,7 +96,7 @@ impl Registry {
     pub(crate) fn run(
         &self,
         db: &mut Db,
-        now: f64,
+        env: RunEnv<'_>,
         endpoint: Endpoint,
         path: &str,
         args: &Value,
@@ -98,7 +124,13 @@ impl Registry {
             return Err(FnError::System("Arguments must be an object".into()));
         };
         db.begin();
-        let result = (def.handler)(&mut Ctx { db, now }, &args);
+        let mut ctx = Ctx {
+            db: &mut *db,
+            now: env.now,
+            url: env.url,
+            hooks: env.hooks,
+        };
+        let result = (def.handler)(&mut ctx, &args);
         match result {
             Ok(value) => {
                 db.commit();

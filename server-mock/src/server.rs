@@ -1,7 +1,9 @@
 //! The HTTP side: shared state, the accept loop (with a per-connection kill switch so faults
-//! can cut a connection), the `/api` endpoints and the site routes.
+//! can cut a connection), the `/api` endpoints, the sync and storage routes and the site
+//! routes.
 
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,18 +23,31 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 use url::Url;
 
-use crate::calls::{CallOutcome, RecordedCall};
+use crate::calls::{CallOutcome, RecordedCall, Transport};
 use crate::clock::MockClock;
 use crate::convex::{
     check_authorization, check_client_version, error_body, parse_request, run_route_to_path,
-    success_body, Endpoint, FnResult, Rejection, UDF_FAILED,
+    success_body, Endpoint, FnError, FnResult, Kind, Rejection, UDF_FAILED,
 };
-use crate::db::{Db, Doc, DocExt};
+use crate::db::{doc, Db, Doc, DocExt};
 use crate::faults::{FaultInjector, Injected};
-use crate::functions::{discovery, registry};
-use crate::registry::Registry;
+use crate::functions::{discovery, messages, registry};
+use crate::registry::{Hooks, Registry, RunEnv};
+use crate::storage::Blobs;
+use crate::sync::SyncHub;
 use crate::util::{js_numbers, lock, new_identity_secret};
 use crate::IdentityMode;
+
+/// The name and email of the agent user that [`Shared::agent_reply`] answers as.
+const AGENT_NAME: &str = "Alex from Support";
+const AGENT_EMAIL: &str = "alex@support.opencom.test";
+
+/// The result of running a function, with the commit timestamp it ran at (a new one for a
+/// successful mutation or action, the current one otherwise).
+pub(crate) struct RunOutcome {
+    pub(crate) result: FnResult,
+    pub(crate) ts: u64,
+}
 
 /// Convex's request size limit (16 MiB + 2000 bytes).
 const MAX_BODY: usize = 16 * 1024 * 1024 + 2000;
@@ -49,6 +64,15 @@ pub(crate) struct Shared {
     pub(crate) default_workspace: String,
     /// Origins allowed on the discovery route besides localhost (`OPENCOM_PUBLIC_CORS_ORIGINS`).
     pub(crate) public_cors_origins: Vec<String>,
+    /// One-shot behaviours armed by the control API.
+    pub(crate) hooks: Hooks,
+    /// The WebSocket sync endpoint's state (and the commit timestamp).
+    pub(crate) sync: SyncHub,
+    /// Uploaded file contents.
+    pub(crate) blobs: Mutex<Blobs>,
+    /// Production-style error redaction: every function error is only `[Request ID: …] Server
+    /// Error`.
+    pub(crate) redact_errors: AtomicBool,
 }
 
 impl Shared {
@@ -60,44 +84,205 @@ impl Shared {
         Self {
             db: Mutex::new(db),
             registry: registry(),
+            sync: SyncHub::new(now),
             clock,
             faults: FaultInjector::default(),
             calls: Mutex::new(Vec::new()),
             url,
             default_workspace,
             public_cors_origins,
+            hooks: Hooks::default(),
+            blobs: Mutex::new(Blobs::default()),
+            redact_errors: AtomicBool::new(false),
         }
     }
 
-    /// Runs a function as a request on `endpoint` would.
-    pub(crate) fn run(&self, endpoint: Endpoint, path: &str, args: &Value) -> FnResult {
-        let now = self.clock.now_ms();
-        let mut db = lock(&self.db);
-        self.registry.run(&mut db, now, endpoint, path, args)
+    /// Whether function errors are redacted as on a production deployment.
+    pub(crate) fn redacting(&self) -> bool {
+        self.redact_errors.load(Ordering::SeqCst)
     }
 
-    fn record(&self, endpoint: Endpoint, path: &str, args: Value, outcome: CallOutcome) {
+    /// Turns production-style error redaction on or off.
+    pub(crate) fn set_redact_errors(&self, redact: bool) {
+        self.redact_errors.store(redact, Ordering::SeqCst);
+    }
+
+    /// The `errorMessage` to send for a function error (redacted when that mode is on).
+    pub(crate) fn error_message(&self, error: &FnError) -> String {
+        error.error_message_for(self.redacting())
+    }
+
+    /// Runs a function as a request on `endpoint` would. A successful mutation or action
+    /// commits a new timestamp (under the database lock) and wakes the sync connections.
+    pub(crate) fn run(&self, endpoint: Endpoint, path: &str, args: &Value) -> RunOutcome {
+        let mut db = lock(&self.db);
+        let now = self.clock.now_ms();
+        let env = RunEnv {
+            now,
+            url: &self.url,
+            hooks: &self.hooks,
+        };
+        let result = self.registry.run(&mut db, env, endpoint, path, args);
+        let wrote = result.is_ok() && self.registry.kind(path) != Some(Kind::Query);
+        let ts = if wrote {
+            self.sync.advance_ts(now)
+        } else {
+            self.sync.current_ts()
+        };
+        drop(db);
+        if wrote {
+            self.sync.notify();
+        }
+        RunOutcome { result, ts }
+    }
+
+    /// Runs queries at one snapshot: the commit timestamp and every result.
+    pub(crate) fn run_queries<'a>(
+        &self,
+        queries: impl Iterator<Item = (&'a str, &'a Value)>,
+    ) -> (u64, Vec<FnResult>) {
+        let mut db = lock(&self.db);
+        let now = self.clock.now_ms();
+        let env = RunEnv {
+            now,
+            url: &self.url,
+            hooks: &self.hooks,
+        };
+        let ts = self.sync.current_ts();
+        let results = queries
+            .map(|(path, args)| self.registry.run(&mut db, env, Endpoint::Query, path, args))
+            .collect();
+        (ts, results)
+    }
+
+    /// Changes the data outside any function (control API, uploads): `f` gets the database
+    /// and the time; a new timestamp is committed and the sync connections re-run their
+    /// queries.
+    pub(crate) fn write<R>(&self, f: impl FnOnce(&mut Db, f64) -> R) -> R {
+        let mut db = lock(&self.db);
+        let now = self.clock.now_ms();
+        let result = f(&mut db, now);
+        self.sync.advance_ts(now);
+        drop(db);
+        self.sync.notify();
+        result
+    }
+
+    pub(crate) fn record(
+        &self,
+        transport: Transport,
+        endpoint: &str,
+        path: &str,
+        args: Value,
+        outcome: CallOutcome,
+    ) {
         lock(&self.calls).push(RecordedCall {
             path: path.to_owned(),
-            endpoint: endpoint.name().to_owned(),
+            endpoint: endpoint.to_owned(),
+            transport,
             args,
             outcome,
         });
     }
 
+    fn record_http(&self, endpoint: Endpoint, path: &str, args: Value, outcome: CallOutcome) {
+        self.record(Transport::Http, endpoint.name(), path, args, outcome);
+    }
+
     pub(crate) fn create_workspace(&self, name: &str) -> String {
-        let now = self.clock.now_ms();
-        lock(&self.db).insert("workspaces", workspace_fields(name, now), now)
+        self.write(|db, now| db.insert("workspaces", workspace_fields(name, now), now))
     }
 
     /// Patches a workspace; false if there is no such workspace.
     fn patch_workspace(&self, workspace_id: &str, fields: Doc) -> bool {
-        let mut db = lock(&self.db);
-        if db.table_of(workspace_id) != Some("workspaces") {
-            tracing::warn!(workspace_id, "no such workspace");
-            return false;
+        self.write(|db, _| {
+            if db.table_of(workspace_id) != Some("workspaces") {
+                tracing::warn!(workspace_id, "no such workspace");
+                return false;
+            }
+            db.patch(workspace_id, fields)
+        })
+    }
+
+    /// Upserts the workspace's row of a settings table (`automationSettings`,
+    /// `aiAgentSettings`) with `fields`; false if there is no such workspace.
+    pub(crate) fn upsert_settings(&self, table: &str, workspace_id: &str, fields: Doc) -> bool {
+        self.write(|db, now| {
+            if db.table_of(workspace_id) != Some("workspaces") {
+                tracing::warn!(workspace_id, "no such workspace");
+                return false;
+            }
+            let existing = db
+                .find(table, |s| s.str_field("workspaceId") == Some(workspace_id))
+                .map(|s| s.id().to_owned());
+            let mut fields = fields;
+            fields.insert("updatedAt".into(), json!(now));
+            match existing {
+                Some(id) => db.patch(&id, fields),
+                None => {
+                    fields.insert("workspaceId".into(), json!(workspace_id));
+                    fields.insert("createdAt".into(), json!(now));
+                    db.insert(table, fields, now);
+                    true
+                }
+            }
+        })
+    }
+
+    /// The agent user of a workspace that agent replies come from (created on first use).
+    fn agent_user(db: &mut Db, workspace_id: &str, now: f64) -> String {
+        if let Some(user) = db.find("users", |u| {
+            u.str_field("workspaceId") == Some(workspace_id) && u.str_field("role") == Some("agent")
+        }) {
+            return user.id().to_owned();
         }
-        db.patch(workspace_id, fields)
+        db.insert(
+            "users",
+            doc([
+                ("name", Some(json!(AGENT_NAME))),
+                ("email", Some(json!(AGENT_EMAIL))),
+                ("workspaceId", Some(json!(workspace_id))),
+                ("role", Some(json!("agent"))),
+                ("createdAt", Some(json!(now))),
+            ]),
+            now,
+        )
+    }
+
+    /// An agent's reply in a conversation; `None` if there is no such conversation.
+    pub(crate) fn agent_reply(&self, conversation_id: &str, text: &str) -> Option<String> {
+        self.write(|db, now| {
+            let workspace_id = db
+                .get(conversation_id)
+                .filter(|_| db.table_of(conversation_id) == Some("conversations"))?
+                .str_field("workspaceId")?
+                .to_owned();
+            let agent = Self::agent_user(db, &workspace_id, now);
+            messages::insert_agent_reply(db, now, conversation_id, &agent, text)
+        })
+    }
+
+    /// Closes a conversation as an agent would (`conversations:updateStatus`); false if there
+    /// is no such conversation.
+    pub(crate) fn close_conversation(&self, conversation_id: &str) -> bool {
+        self.write(|db, now| {
+            if db.table_of(conversation_id) != Some("conversations") {
+                return false;
+            }
+            db.patch(
+                conversation_id,
+                doc([
+                    ("status", Some(json!("closed"))),
+                    ("resolvedAt", Some(json!(now))),
+                    ("updatedAt", Some(json!(now))),
+                ]),
+            )
+        })
+    }
+
+    /// Arms the next `finalizeUpload` to answer `{status:"rejected", message}`.
+    pub(crate) fn reject_next_finalize(&self, message: &str) {
+        *lock(&self.hooks.reject_next_finalize) = Some(message.to_owned());
     }
 
     pub(crate) fn set_allowed_origins(&self, workspace_id: &str, origins: Vec<String>) -> bool {
@@ -208,13 +393,18 @@ pub(crate) async fn serve(listener: TcpListener, router: Router) {
     }
 }
 
-/// The routes: Convex's `/api`, the Opencom site routes and the `/_mock` control API.
+/// The routes: Convex's `/api` (functions, sync socket, storage), the Opencom site routes and
+/// the `/_mock` control API.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/api/query", post(api_query))
         .route("/api/mutation", post(api_mutation))
         .route("/api/action", post(api_action))
         .route("/api/run/{*path}", post(api_run))
+        .route("/api/sync", get(crate::sync::sync_route))
+        .route("/api/{client_version}/sync", get(crate::sync::sync_route))
+        .route("/api/storage/upload", post(crate::storage::upload))
+        .route("/api/storage/{storage_id}", get(crate::storage::download))
         .route(
             "/.well-known/opencom.json",
             get(discovery_get).options(discovery_options),
@@ -243,7 +433,7 @@ async fn api_run(
     handle_api(shared, Endpoint::Run, Some(path), request).await
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     (
         status,
         [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
@@ -343,7 +533,7 @@ async fn handle_api(
             code: "PayloadTooLarge",
             message: "Request body too large".into(),
         };
-        shared.record(endpoint, "", Value::Null, CallOutcome::Rejected(413));
+        shared.record_http(endpoint, "", Value::Null, CallOutcome::Rejected(413));
         return rejection_response(&rejection);
     };
     let request = match parse_request(&bytes, route_path.as_deref()) {
@@ -354,13 +544,13 @@ async fn handle_api(
                 .map(run_route_to_path)
                 .unwrap_or_default();
             let outcome = CallOutcome::Rejected(rejection.status.as_u16());
-            shared.record(endpoint, &path, Value::Null, outcome);
+            shared.record_http(endpoint, &path, Value::Null, outcome);
             return rejection_response(&rejection);
         }
     };
     if let Err(rejection) = check_headers(&headers) {
         let outcome = CallOutcome::Rejected(rejection.status.as_u16());
-        shared.record(endpoint, &request.path, request.args, outcome);
+        shared.record_http(endpoint, &request.path, request.args, outcome);
         return rejection_response(&rejection);
     }
 
@@ -372,29 +562,29 @@ async fn handle_api(
         None => false,
         Some(Injected::DropAfterRun) => true,
         Some(kind) => {
-            shared.record(endpoint, &request.path, request.args, CallOutcome::Faulted);
+            shared.record_http(endpoint, &request.path, request.args, CallOutcome::Faulted);
             return fault_response(kind, kill).await;
         }
     };
 
-    let result = shared.run(endpoint, &request.path, &request.args);
+    let result = shared.run(endpoint, &request.path, &request.args).result;
     let (outcome, response) = match result {
         Ok(value) => (
             CallOutcome::Success,
             json_response(StatusCode::OK, &success_body(value)),
         ),
         Err(error) => {
-            let message = error.error_message();
+            let message = shared.error_message(&error);
             let status = StatusCode::from_u16(UDF_FAILED).unwrap_or(StatusCode::OK);
             let response = json_response(status, &error_body(&message));
             (CallOutcome::FunctionError(message), response)
         }
     };
     if drop_after_run {
-        shared.record(endpoint, &request.path, request.args, CallOutcome::Faulted);
+        shared.record_http(endpoint, &request.path, request.args, CallOutcome::Faulted);
         return cut_connection(kill).await;
     }
-    shared.record(endpoint, &request.path, request.args, outcome);
+    shared.record_http(endpoint, &request.path, request.args, outcome);
     response
 }
 

@@ -27,6 +27,12 @@ pub(crate) fn new_session_token() -> String {
     format!("wst_{}", hex::encode(bytes))
 }
 
+/// An opaque upload-URL token: 48 lowercase hex chars.
+pub(crate) fn new_upload_token() -> String {
+    let bytes: [u8; 24] = rand::random();
+    hex::encode(bytes)
+}
+
 /// A Convex request id: 16 lowercase hex chars.
 pub(crate) fn new_request_id() -> String {
     let bytes: [u8; 8] = rand::random();

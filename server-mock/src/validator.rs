@@ -156,13 +156,13 @@ pub(crate) mod shared {
 pub(crate) enum ValidationError {
     NoMatch {
         path: String,
-        value: Value,
+        value: Box<Value>,
         validator: String,
     },
     ExtraField {
         path: String,
         field: String,
-        object: Value,
+        object: Box<Value>,
         validator: String,
     },
     MissingField {
@@ -288,7 +288,7 @@ impl Validator {
     fn no_match(&self, value: &Value, path: &str) -> ValidationError {
         ValidationError::NoMatch {
             path: path.to_owned(),
-            value: value.clone(),
+            value: Box::new(value.clone()),
             validator: self.to_string(),
         }
     }
@@ -359,7 +359,7 @@ impl Validator {
                     return Err(ValidationError::ExtraField {
                         path: path.to_owned(),
                         field: extra.clone(),
-                        object: value.clone(),
+                        object: Box::new(value.clone()),
                         validator: self.to_string(),
                     });
                 }

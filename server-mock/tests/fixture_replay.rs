@@ -18,10 +18,15 @@ use server_mock::ServerMock;
 const FIXTURES: &str = include_str!("fixtures/fixtures.jsonl");
 
 /// The fixtures this phase is expected to replay (wire behaviour, sessions, visitors, events,
-/// discovery). Checked exactly so a regression that silently skips one fails the test.
+/// discovery, conversations, messages, AI settings). Checked exactly so a regression that silently
+/// skips one fails the test.
 const EXPECTED_REPLAYED: &[u64] = &[
-    1, 2, 3, 4, 5, 6, 23, 24, 37, 39, 41, 42, 43, 44, 45, 46, 47, 49, 50, 51,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 23, 24, 30, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46,
+    47, 49, 50, 51, 55, 59,
 ];
+
+/// The fixtures applied through the control API instead (they need agent auth).
+const EXPECTED_ADAPTED: &[u64] = &[11, 25, 48, 52];
 
 fn looks_like_recorded_id(s: &str) -> bool {
     s.split_once(';').is_some_and(|(n, table)| {
@@ -180,6 +185,22 @@ async fn recorded_fixtures_replay_against_the_mock() {
                     .collect();
                 mock.set_allowed_origins(args["workspaceId"].as_str().expect("ws"), &origins);
                 adapted.push(seq);
+            } else if function.as_deref() == Some("messages:send")
+                && request["body"]["args"]["senderType"] == "agent"
+            {
+                // An agent's reply from the inbox: the mock's agent_reply plays it.
+                let args = substitute(&request["body"]["args"], &map, &mock.workspace_id());
+                let live = mock.agent_reply(
+                    args["conversationId"].as_str().expect("conversation"),
+                    args["content"].as_str().expect("content"),
+                );
+                assert!(
+                    !live.is_empty(),
+                    "#{seq}: agent_reply found no conversation"
+                );
+                let recorded = expected_body["value"].as_str().expect("message id");
+                map.insert(recorded.to_owned(), live);
+                adapted.push(seq);
             } else {
                 skipped.push(format!("#{seq} {name}"));
             }
@@ -269,5 +290,5 @@ async fn recorded_fixtures_replay_against_the_mock() {
         failures.join("\n")
     );
     assert_eq!(replayed, EXPECTED_REPLAYED, "replayed fixtures");
-    assert_eq!(adapted, vec![48, 52]);
+    assert_eq!(adapted, EXPECTED_ADAPTED);
 }

@@ -108,7 +108,8 @@ async fn refresh_rotates_and_invalidates_the_old_token() {
     .unwrap();
     let new = refreshed["sessionToken"].as_str().unwrap().to_owned();
     assert_ne!(new, old);
-    let keys: Vec<&String> = refreshed.as_object().unwrap().keys().collect();
+    let mut keys: Vec<&String> = refreshed.as_object().unwrap().keys().collect();
+    keys.sort();
     assert_eq!(keys, ["expiresAt", "sessionToken"]);
     let expires = refreshed["expiresAt"].as_f64().unwrap();
     assert!(expires >= now + 24.0 * HOUR_MS && expires < now + 24.0 * HOUR_MS + 60_000.0);

@@ -19,7 +19,11 @@ pub(crate) struct AiSettingsCache {
     enabled: std::sync::Mutex<Option<(f64, bool)>>,
 }
 
-async fn ai_enabled(inner: &Inner) -> bool {
+/// Whether an AI reply should follow a visitor message sent now (cached settings).
+pub(crate) async fn ai_enabled(inner: &Inner) -> bool {
+    if !inner.config.ai_replies {
+        return false;
+    }
     let now = inner.services.clock.now_ms();
     if let Ok(cached) = inner.ai_settings.enabled.lock() {
         if let Some((at, enabled)) = *cached {
@@ -43,9 +47,10 @@ async fn ai_enabled(inner: &Inner) -> bool {
     enabled
 }
 
-/// Fire-and-forget AI reply request after a visitor message reached the server.
-pub(crate) fn after_visitor_message(inner: &Arc<Inner>, item: &OutboxItem) {
-    if !inner.config.ai_replies || item.content.trim().is_empty() {
+/// Fire-and-forget AI reply request after a visitor message reached the server. `wanted` is
+/// the decision taken when the message was sent (the setting may change afterwards).
+pub(crate) fn after_visitor_message(inner: &Arc<Inner>, item: &OutboxItem, wanted: bool) {
+    if !wanted || item.content.trim().is_empty() {
         return;
     }
     let weak = Arc::downgrade(inner);
@@ -53,9 +58,6 @@ pub(crate) fn after_visitor_message(inner: &Arc<Inner>, item: &OutboxItem) {
     let query = item.content.clone();
     tokio::spawn(async move {
         let Some(inner) = weak.upgrade() else { return };
-        if !ai_enabled(&inner).await {
-            return;
-        }
         let workspace_id = inner.config.workspace_id.clone();
         let result = inner
             .session

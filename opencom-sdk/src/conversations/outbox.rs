@@ -620,10 +620,13 @@ async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
         let Some(item) = outbox.next_pending(&conversation_id) else {
             return;
         };
+        // Decided before sending (cached for minutes), so a later settings change does not
+        // reach back to this message.
+        let wants_ai = super::ai::ai_enabled(&inner).await;
         match outbox.attempt(&inner, &item).await {
             Attempt::Sent(message_id) => {
                 outbox.mark_sent(&inner, &item, &message_id).await;
-                super::ai::after_visitor_message(&inner, &item);
+                super::ai::after_visitor_message(&inner, &item, wants_ai);
             }
             Attempt::Permanent(error) => {
                 tracing::warn!(error = %error, "message refused; pausing this conversation's queue");

@@ -107,6 +107,13 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
             reason: message,
         };
     }
+    // Attachment binding refusals (contract §7): the attachment ids must change.
+    if text.starts_with("Attachment ") || text.starts_with("Not authorized to use this attachment") {
+        return ServerFailure::InvalidValue {
+            field: "attachmentIds".into(),
+            reason: message,
+        };
+    }
     if text.starts_with("You can attach up to") {
         return ServerFailure::InvalidValue {
             field: "attachmentIds".into(),
@@ -254,6 +261,23 @@ mod tests {
             Error::from(classify(unknown)),
             Error::NotFound { .. }
         ));
+    }
+
+    #[test]
+    fn attachment_binding_errors_are_invalid_input() {
+        for text in [
+            "Attachment k57x was not found",
+            "Attachment has already been used",
+            "Attachment upload expired. Please upload again.",
+            "Attachment has already been attached",
+            "Not authorized to use this attachment",
+            "You can attach up to 5 files at a time.",
+        ] {
+            match Error::from(classify(&wrapped(text))) {
+                Error::InvalidInput { field, .. } => assert_eq!(field, "attachmentIds", "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub enum ConnectionState {
 /// Owns the one WebSocket client of an [`crate::Opencom`] (created on first use).
 pub(crate) struct Realtime {
     client: Mutex<Option<ConvexClient>>,
+    /// The current state (for decisions).
     state: watch::Sender<ConnectionState>,
+    /// Every transition, so a fast Disconnected → Connected is not coalesced away.
+    transitions: tokio::sync::broadcast::Sender<ConnectionState>,
     forwarder: std::sync::Mutex<Option<TaskGuard>>,
 }
 
@@ -71,12 +74,21 @@ impl Realtime {
         Self {
             client: Mutex::new(None),
             state,
+            transitions: tokio::sync::broadcast::channel(64).0,
             forwarder: std::sync::Mutex::new(None),
         }
     }
 
-    pub(crate) fn state(&self) -> watch::Receiver<ConnectionState> {
-        self.state.subscribe()
+    /// The current state and a receiver of every later transition.
+    pub(crate) fn state(
+        &self,
+    ) -> (
+        ConnectionState,
+        tokio::sync::broadcast::Receiver<ConnectionState>,
+    ) {
+        // Subscribe first so no transition between the two reads is lost.
+        let rx = self.transitions.subscribe();
+        (*self.state.borrow(), rx)
     }
 
     fn is_connected(&self) -> bool {
@@ -103,6 +115,7 @@ impl Realtime {
                     message: format!("cannot open the WebSocket: {e}"),
                 })?;
             let state = self.state.clone();
+            let transitions = self.transitions.clone();
             let task = tokio::spawn(async move {
                 let mut was_connected = false;
                 while let Some(ws) = rx.recv().await {
@@ -118,6 +131,7 @@ impl Realtime {
                     };
                     tracing::debug!(state = ?next, "realtime connection");
                     state.send_replace(next);
+                    let _ = transitions.send(next);
                 }
             });
             if let Ok(mut slot) = self.forwarder.lock() {
@@ -144,10 +158,13 @@ impl Realtime {
     }
 }
 
+/// Builds a query's arguments from the session's credentials.
+pub(crate) type ArgsFn = Box<dyn Fn(&Credentials) -> Map<String, Value> + Send + Sync>;
+
 /// What to watch: a query and how to build its arguments from the session.
 pub(crate) struct QuerySpec {
     pub(crate) function: Function,
-    pub(crate) args: Box<dyn Fn(&Credentials) -> Map<String, Value> + Send + Sync>,
+    pub(crate) args: ArgsFn,
     /// Storage key suffix for the offline cache (None: not cached).
     pub(crate) cache: Option<String>,
 }
@@ -371,16 +388,21 @@ fn retry_delay(failures: u32) -> Duration {
 
 /// The connection state as a stream: the current state first, then every change.
 pub(crate) fn state_stream(
-    rx: watch::Receiver<ConnectionState>,
+    (current, rx): (
+        ConnectionState,
+        tokio::sync::broadcast::Receiver<ConnectionState>,
+    ),
 ) -> impl Stream<Item = ConnectionState> + Send + Unpin + 'static {
-    Box::pin(futures::stream::unfold(
-        (rx, true),
-        |(mut rx, first)| async move {
-            if !first && rx.changed().await.is_err() {
-                return None;
+    use tokio::sync::broadcast::error::RecvError;
+    let first = futures::stream::once(async move { current });
+    let rest = futures::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(state) => return Some((state, rx)),
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
             }
-            let state = *rx.borrow_and_update();
-            Some((state, (rx, false)))
-        },
-    ))
+        }
+    });
+    Box::pin(first.chain(rest))
 }

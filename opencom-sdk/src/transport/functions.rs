@@ -7,7 +7,7 @@
 //! | `visitors:heartbeat` | mutation | yes (only bumps `lastSeenAt`) |
 //! | `visitors:identify` | mutation | yes (patches the same fields to the same values) |
 //! | `conversations:markAsRead` | mutation | yes (sets a counter to 0) |
-//! | `visitorPushTokens:register` / `unregister` | mutation | yes (upsert / delete by token) |
+//! | `visitorPushTokens:register` / `unregister` / `setNotificationsEnabled` | mutation | yes (upsert / delete / set by token) |
 //! | `widgetSessions:revoke` | mutation | yes (deleting twice is a no-op) |
 //! | `widgetSessions:boot` | mutation | no: only when the request provably never reached the server |
 //! | `widgetSessions:refresh` | mutation | no: a lost answer means a rotated token we never saw |
@@ -114,6 +114,44 @@ pub(crate) mod fns {
     pub(crate) const AI_PUBLIC_SETTINGS: Function = Function::query("aiAgent:getPublicSettings");
     pub(crate) const AI_GENERATE_RESPONSE: Function =
         Function::action("aiAgentActions:generateResponse");
+
+    pub(crate) const COLLECTIONS_FOR_VISITOR: Function =
+        Function::query("collections:listHierarchyForVisitor");
+    pub(crate) const ARTICLES_FOR_VISITOR: Function = Function::query("articles:listForVisitor");
+    pub(crate) const SEARCH_ARTICLES: Function = Function::query("articles:searchForVisitor");
+    pub(crate) const ARTICLE_FOR_VISITOR: Function = Function::query("articles:getForVisitor");
+    pub(crate) const ARTICLE_PUBLIC: Function = Function::query("articles:get");
+    pub(crate) const ARTICLE_FEEDBACK: Function = Function::mutation("articles:submitFeedback");
+    pub(crate) const SUGGESTIONS: Function = Function::action("suggestions:searchForWidget");
+
+    pub(crate) const PUSH_REGISTER: Function =
+        Function::idempotent_mutation("visitorPushTokens:register");
+    pub(crate) const PUSH_UNREGISTER: Function =
+        Function::idempotent_mutation("visitorPushTokens:unregister");
+    pub(crate) const PUSH_SET_ENABLED: Function =
+        Function::idempotent_mutation("visitorPushTokens:setNotificationsEnabled");
+
+    pub(crate) const CREATE_TICKET: Function = Function::mutation("tickets:create");
+    pub(crate) const LIST_TICKETS: Function = Function::query("tickets:listByVisitor");
+    pub(crate) const GET_TICKET: Function = Function::query("tickets:get");
+    pub(crate) const TICKET_COMMENTS: Function = Function::query("tickets:getComments");
+    pub(crate) const ADD_TICKET_COMMENT: Function = Function::mutation("tickets:addComment");
+    pub(crate) const DEFAULT_TICKET_FORM: Function =
+        Function::query("ticketForms:getDefaultForVisitor");
+
+    pub(crate) const MESSENGER_SETTINGS: Function =
+        Function::query("messengerSettings:getPublicSettings");
+    pub(crate) const HOME_CONFIG: Function =
+        Function::query("messengerSettings:getPublicHomeConfig");
+    pub(crate) const OFFICE_HOURS_OPEN: Function = Function::query("officeHours:isCurrentlyOpen");
+    pub(crate) const EXPECTED_REPLY_TIME: Function =
+        Function::query("officeHours:getExpectedReplyTime");
+    pub(crate) const AUTOMATION_SETTINGS: Function =
+        Function::query("automationSettings:getOrCreate");
+    pub(crate) const COMMON_ISSUE_BUTTONS: Function = Function::query("commonIssueButtons:list");
+
+    pub(crate) const LIST_EVENTS: Function = Function::query("events:list");
+    pub(crate) const VISITOR_BY_SESSION: Function = Function::query("visitors:getBySession");
 
     pub(crate) const DISCOVERY_METADATA: Function = Function::query("discovery:getMetadata");
 }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::identity_verification::{enabled_and_required, mode_is_required, verify_identity};
 use super::origin_validation::require_valid_origin;
+use super::support_attachments::move_uploads;
 use super::widget_sessions::resolve_visitor_from_session;
 use crate::convex::{FnError, FnResult};
 use crate::db::{doc, Doc, DocExt};
@@ -19,8 +20,10 @@ const ONLINE_THRESHOLD_MS: f64 = 2.0 * 60.0 * 1000.0;
 
 /// Tables whose rows point at a visitor through `visitorId` and follow it in an email merge
 /// (filtered to the merge's workspace). Push tokens need their own de-duplicating move and are
-/// handled separately once that module exists.
-const VISITOR_LINKED_TABLES: &[&str] = &["conversations", "widgetSessions", "events"];
+/// handled separately once that module exists. Messages and uploads are moved by
+/// [`reassign_visitor_links`] too.
+const VISITOR_LINKED_TABLES: &[&str] =
+    &["conversations", "widgetSessions", "events", "csatResponses"];
 
 pub(crate) fn register(r: &mut Registry) {
     r.mutation(
@@ -116,8 +119,34 @@ fn compare_for_canonical(a: &Doc, b: &Doc) -> Ordering {
         .then_with(|| a.id().cmp(b.id()))
 }
 
-/// Moves the source visitor's linked rows to the target (email merge).
+/// Moves the source visitor's linked rows to the target (email merge): the rows of
+/// [`VISITOR_LINKED_TABLES`], the visitor's own messages in the moved conversations (their
+/// `senderId`), and its uploads.
 fn reassign_visitor_links(ctx: &mut Ctx<'_>, workspace_id: &str, source: &str, target: &str) {
+    let moved_conversations: Vec<String> = ctx
+        .db
+        .filter("conversations", |c| {
+            c.str_field("visitorId") == Some(source)
+                && c.str_field("workspaceId") == Some(workspace_id)
+        })
+        .iter()
+        .map(|c| c.id().to_owned())
+        .collect();
+    let own_messages: Vec<String> = ctx
+        .db
+        .filter("messages", |m| {
+            m.str_field("senderType") == Some("visitor")
+                && m.str_field("senderId") == Some(source)
+                && m.str_field("conversationId")
+                    .is_some_and(|c| moved_conversations.iter().any(|moved| moved == c))
+        })
+        .iter()
+        .map(|m| m.id().to_owned())
+        .collect();
+    for id in own_messages {
+        ctx.db.patch(&id, doc([("senderId", Some(json!(target)))]));
+    }
+    move_uploads(ctx, source, target);
     for table in VISITOR_LINKED_TABLES {
         let ids: Vec<String> = ctx
             .db

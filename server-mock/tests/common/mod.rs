@@ -117,3 +117,35 @@ pub async fn boot_anonymous(
     .await;
     (token, visitor)
 }
+
+/// Boots a visitor and opens a conversation for it; returns `(token, visitorId, conversationId)`.
+pub async fn visitor_with_conversation(
+    mock: &ServerMock,
+    session_id: &str,
+) -> (String, String, String) {
+    let ws = mock.workspace_id();
+    let (token, visitor) = boot_anonymous(mock, &ws, session_id).await;
+    let conversation = mutation(
+        mock,
+        "conversations:createForVisitor",
+        json!({"workspaceId": ws, "sessionToken": token}),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("createForVisitor failed: {e}"));
+    let id = conversation["_id"].as_str().expect("id").to_owned();
+    (token, visitor, id)
+}
+
+/// POSTs raw bytes to an upload URL; returns the HTTP status and the JSON body.
+pub async fn upload(url: &str, bytes: Vec<u8>, content_type: &str) -> (StatusCode, Value) {
+    let response = client()
+        .post(url)
+        .header("content-type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status();
+    let body = response.json::<Value>().await.expect("json body");
+    (status, body)
+}

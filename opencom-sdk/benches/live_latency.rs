@@ -1,0 +1,99 @@
+//! Live delivery latency on loopback: server-mock's agent reply → the visitor's
+//! `watch_messages` stream yields it. Reports p50/p99/max over N replies for the WebSocket
+//! transport and for the HTTP polling fallback.
+//!
+//! ```text
+//! cargo bench -p opencom-sdk --bench live_latency            # 1000 replies each
+//! LATENCY_SAMPLES=200 cargo bench -p opencom-sdk --bench live_latency
+//! ```
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    missing_docs
+)]
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use opencom_sdk::{Opencom, RealtimeMode};
+use server_mock::ServerMock;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn measure(mode: RealtimeMode, poll: Duration, samples: usize) -> Vec<Duration> {
+    let mock = ServerMock::start().await.unwrap();
+    let client = Opencom::builder(&mock.url(), &mock.workspace_id())
+        .realtime(mode)
+        .poll_interval(poll)
+        .heartbeat_interval(None)
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let conversation = client.conversations().create().await.unwrap();
+    let mut stream = client
+        .conversations()
+        .watch_messages(&conversation.id)
+        .unwrap();
+    let mut seen = stream.next().await.unwrap().unwrap().value.len();
+    // Let the socket settle so the first sample is not the connection set-up.
+    mock.agent_reply(&conversation.id, "warm-up");
+    while seen < 2 {
+        seen = stream.next().await.unwrap().unwrap().value.len();
+    }
+    let mut latencies = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let started = Instant::now();
+        mock.agent_reply(&conversation.id, &format!("reply {i}"));
+        loop {
+            let snapshot = tokio::time::timeout(Duration::from_secs(30), stream.next())
+                .await
+                .expect("delivered within 30 s")
+                .unwrap()
+                .unwrap();
+            if snapshot.value.len() > seen {
+                seen = snapshot.value.len();
+                break;
+            }
+        }
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    latencies
+}
+
+fn report(name: &str, latencies: &[Duration]) {
+    println!(
+        "{name:<28} n={:<5} p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
+        latencies.len(),
+        percentile(latencies, 0.50).as_secs_f64() * 1e3,
+        percentile(latencies, 0.99).as_secs_f64() * 1e3,
+        latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+    );
+}
+
+fn main() {
+    let samples: usize = std::env::var("LATENCY_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let ws = measure(RealtimeMode::WebSocket, Duration::from_secs(3), samples).await;
+        report("websocket", &ws);
+        let polling = measure(
+            RealtimeMode::Polling,
+            Duration::from_millis(50),
+            samples.min(300),
+        )
+        .await;
+        report("polling (50 ms interval)", &polling);
+    });
+}

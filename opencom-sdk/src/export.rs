@@ -1,0 +1,183 @@
+//! Data export: everything Opencom holds about the visitor, as one JSON document written
+//! piece by piece (one conversation at a time), so a long history never sits in memory twice.
+
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::transport::fns;
+
+/// The export format's version; bumped on any incompatible change.
+pub const EXPORT_SCHEMA_VERSION: u32 = 1;
+
+/// What an export contained.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ExportSummary {
+    /// Conversations written.
+    pub conversations: usize,
+    /// Messages written.
+    pub messages: usize,
+    /// Tickets written.
+    pub tickets: usize,
+    /// Events written.
+    pub events: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+struct Out<'w, W> {
+    writer: &'w mut W,
+    bytes: u64,
+}
+
+impl<W: AsyncWrite + Unpin> Out<'_, W> {
+    async fn raw(&mut self, text: &str) -> Result<()> {
+        self.writer
+            .write_all(text.as_bytes())
+            .await
+            .map_err(|e| Error::Storage {
+                message: format!("export write failed: {e}"),
+            })?;
+        self.bytes += text.len() as u64;
+        Ok(())
+    }
+
+    async fn value(&mut self, value: &Value) -> Result<()> {
+        let text = serde_json::to_string(value).map_err(|e| Error::Decode {
+            message: e.to_string(),
+        })?;
+        self.raw(&text).await
+    }
+}
+
+fn array(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
+}
+
+/// Writes the export. See [`crate::Opencom::export_my_data`].
+pub(crate) async fn export<W: AsyncWrite + Unpin>(
+    inner: &Arc<Inner>,
+    writer: &mut W,
+) -> Result<ExportSummary> {
+    let creds = inner.session.credentials().await?;
+    let ws = inner.config.workspace_id.clone();
+    let visitor_args = |c: &crate::session::Credentials| {
+        let mut args = Map::new();
+        args.insert("visitorId".into(), json!(c.visitor_id));
+        args.insert("sessionToken".into(), json!(c.token.expose()));
+        args
+    };
+    let mut out = Out { writer, bytes: 0 };
+    let mut summary = ExportSummary::default();
+
+    let mut by_session = Map::new();
+    by_session.insert("sessionId".into(), json!(creds.session_id));
+    let visitor = inner
+        .transport
+        .call(fns::VISITOR_BY_SESSION, by_session)
+        .await?;
+    out.raw(&format!(
+        "{{\"schemaVersion\":{EXPORT_SCHEMA_VERSION},\"exportedAt\":{},\"workspaceId\":",
+        inner.services.clock.now_ms() as u64
+    ))
+    .await?;
+    out.value(&json!(ws)).await?;
+    out.raw(",\"visitor\":").await?;
+    out.value(&visitor).await?;
+
+    out.raw(",\"conversations\":[").await?;
+    let conversations = inner
+        .session
+        .call(fns::LIST_CONVERSATIONS, |c| {
+            let mut args = visitor_args(c);
+            args.insert("workspaceId".into(), json!(ws));
+            args
+        })
+        .await?;
+    for (i, conversation) in array(conversations).into_iter().enumerate() {
+        let Some(id) = conversation
+            .get("_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let messages = inner
+            .session
+            .call(fns::LIST_MESSAGES, |c| {
+                let mut args = visitor_args(c);
+                args.insert("conversationId".into(), json!(id));
+                args
+            })
+            .await?;
+        let messages = array(messages);
+        summary.conversations += 1;
+        summary.messages += messages.len();
+        if i > 0 {
+            out.raw(",").await?;
+        }
+        out.value(&json!({"conversation": conversation, "messages": messages}))
+            .await?;
+    }
+
+    out.raw("],\"tickets\":[").await?;
+    let tickets = inner
+        .session
+        .call(fns::LIST_TICKETS, |c| {
+            let mut args = visitor_args(c);
+            args.insert("workspaceId".into(), json!(ws));
+            args
+        })
+        .await?;
+    for (i, ticket) in array(tickets).into_iter().enumerate() {
+        let Some(id) = ticket.get("_id").and_then(Value::as_str).map(str::to_owned) else {
+            continue;
+        };
+        let comments = inner
+            .session
+            .call(fns::TICKET_COMMENTS, |c| {
+                let mut args = visitor_args(c);
+                args.insert("ticketId".into(), json!(id));
+                args.insert("includeInternal".into(), json!(false));
+                args
+            })
+            .await?;
+        let comments: Vec<Value> = array(comments)
+            .into_iter()
+            .filter(|c| c.get("isInternal").and_then(Value::as_bool) != Some(true))
+            .collect();
+        summary.tickets += 1;
+        if i > 0 {
+            out.raw(",").await?;
+        }
+        out.value(&json!({"ticket": ticket, "comments": comments}))
+            .await?;
+    }
+
+    out.raw("],\"events\":").await?;
+    let events = inner
+        .session
+        .call(fns::LIST_EVENTS, |c| {
+            let mut args = visitor_args(c);
+            args.insert("workspaceId".into(), json!(ws));
+            args.insert("limit".into(), json!(10_000));
+            args
+        })
+        .await?;
+    let events = array(events);
+    summary.events = events.len();
+    out.value(&Value::Array(events)).await?;
+    out.raw("}").await?;
+    out.writer.flush().await.map_err(|e| Error::Storage {
+        message: format!("export write failed: {e}"),
+    })?;
+    summary.bytes = out.bytes;
+    Ok(summary)
+}

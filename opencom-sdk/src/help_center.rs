@@ -1,0 +1,415 @@
+//! The help center: collections as a tree, articles, search, feedback and instant suggestions.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use crate::client::Inner;
+use crate::conversations::check_id;
+use crate::error::{Error, Result};
+use crate::session::Credentials;
+use crate::transport::fns;
+
+/// A help-center article as a visitor sees it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Article {
+    /// Opaque article id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// URL slug (changes when the title changes).
+    pub slug: String,
+    /// Markdown source.
+    pub content: String,
+    /// Markdown with `oc-asset://` references replaced by URLs: render this one.
+    pub rendered_content: String,
+    /// The collection it belongs to.
+    pub collection_id: Option<String>,
+    /// Position within its collection.
+    pub order: f64,
+    /// Last update, epoch ms.
+    pub updated_at: f64,
+}
+
+impl Article {
+    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
+        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
+        let content = text("content").unwrap_or_default();
+        Ok(Self {
+            id: text("_id").ok_or_else(|| Error::Decode {
+                message: "article without _id".into(),
+            })?,
+            title: text("title").unwrap_or_default(),
+            slug: text("slug").unwrap_or_default(),
+            rendered_content: text("renderedContent").unwrap_or_else(|| content.clone()),
+            content,
+            collection_id: text("collectionId"),
+            order: doc.get("order").and_then(Value::as_f64).unwrap_or(0.0),
+            updated_at: doc.get("updatedAt").and_then(Value::as_f64).unwrap_or(0.0),
+        })
+    }
+
+    fn list(value: &Value) -> Result<Vec<Self>> {
+        match value.as_array() {
+            Some(items) => items.iter().map(Self::from_json).collect(),
+            None => Err(Error::Decode {
+                message: "expected a list of articles".into(),
+            }),
+        }
+    }
+}
+
+/// A help-center collection.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Collection {
+    /// Opaque collection id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Icon name or URL.
+    pub icon: Option<String>,
+    /// Parent collection.
+    pub parent_id: Option<String>,
+    /// Position among its siblings.
+    pub order: f64,
+    /// Articles visible to this visitor.
+    pub article_count: u32,
+}
+
+impl Collection {
+    fn from_json(doc: &Value) -> Result<Self> {
+        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
+        Ok(Self {
+            id: text("_id").ok_or_else(|| Error::Decode {
+                message: "collection without _id".into(),
+            })?,
+            name: text("name").unwrap_or_default(),
+            description: text("description"),
+            icon: text("icon"),
+            parent_id: text("parentId"),
+            order: doc.get("order").and_then(Value::as_f64).unwrap_or(0.0),
+            article_count: doc
+                .get("publishedArticleCount")
+                .or_else(|| doc.get("articleCount"))
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0) as u32,
+        })
+    }
+}
+
+/// A collection with its sub-collections, in display order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectionNode {
+    /// The collection.
+    pub collection: Collection,
+    /// Its children, sorted by `order` (then name, then id, so the order is stable).
+    pub children: Vec<CollectionNode>,
+}
+
+/// Builds the tree from Opencom's flat list (`parentId` links). A collection whose parent is
+/// not in the list becomes a root; a cycle cannot loop forever.
+pub(crate) fn build_tree(collections: Vec<Collection>) -> Vec<CollectionNode> {
+    let ids: HashSet<String> = collections.iter().map(|c| c.id.clone()).collect();
+    let mut by_parent: BTreeMap<Option<String>, Vec<Collection>> = BTreeMap::new();
+    for c in collections {
+        let parent = c
+            .parent_id
+            .clone()
+            .filter(|p| ids.contains(p) && *p != c.id);
+        by_parent.entry(parent).or_default().push(c);
+    }
+    fn sort(list: &mut [Collection]) {
+        list.sort_by(|a, b| {
+            a.order
+                .total_cmp(&b.order)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+    }
+    fn grow(
+        parent: Option<String>,
+        by_parent: &mut BTreeMap<Option<String>, Vec<Collection>>,
+        seen: &mut HashSet<String>,
+    ) -> Vec<CollectionNode> {
+        let mut level = by_parent.remove(&parent).unwrap_or_default();
+        sort(&mut level);
+        let mut nodes = Vec::with_capacity(level.len());
+        for c in level {
+            if !seen.insert(c.id.clone()) {
+                continue;
+            }
+            let children = grow(Some(c.id.clone()), by_parent, seen);
+            nodes.push(CollectionNode {
+                collection: c,
+                children,
+            });
+        }
+        nodes
+    }
+    let mut seen = HashSet::new();
+    let mut roots = grow(None, &mut by_parent, &mut seen);
+    // Whatever is left hangs off a cycle: show it at the root rather than lose it.
+    let leftovers: Vec<Option<String>> = by_parent.keys().cloned().collect();
+    for parent in leftovers {
+        let mut orphans = grow(parent, &mut by_parent, &mut seen);
+        roots.append(&mut orphans);
+    }
+    roots
+}
+
+/// An instant answer from `suggestions:searchForWidget`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Suggestion {
+    /// The article id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// A short excerpt.
+    pub snippet: String,
+    /// Relevance score.
+    pub score: f64,
+}
+
+/// Help center: `client.help_center()`.
+#[derive(Debug, Clone, Copy)]
+pub struct HelpCenterClient<'a> {
+    pub(crate) inner: &'a Arc<Inner>,
+}
+
+impl HelpCenterClient<'_> {
+    fn args(&self, c: &Credentials) -> Map<String, Value> {
+        let mut args = Map::new();
+        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
+        args.insert("visitorId".into(), json!(c.visitor_id));
+        args.insert("sessionToken".into(), json!(c.token.expose()));
+        args
+    }
+
+    /// The collections this visitor can see, as a tree
+    /// (`collections:listHierarchyForVisitor`).
+    pub async fn collections(&self) -> Result<Vec<CollectionNode>> {
+        let value = self
+            .inner
+            .session
+            .call(fns::COLLECTIONS_FOR_VISITOR, |c| self.args(c))
+            .await?;
+        let list = value
+            .as_array()
+            .ok_or_else(|| Error::Decode {
+                message: "expected a list of collections".into(),
+            })?
+            .iter()
+            .map(Collection::from_json)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(build_tree(list))
+    }
+
+    /// Visible articles, of one collection or all (`articles:listForVisitor`).
+    pub async fn articles(&self, collection_id: Option<&str>) -> Result<Vec<Article>> {
+        if let Some(id) = collection_id {
+            check_id("collection_id", id)?;
+        }
+        let value = self
+            .inner
+            .session
+            .call(fns::ARTICLES_FOR_VISITOR, |c| {
+                let mut args = self.args(c);
+                if let Some(id) = collection_id {
+                    args.insert("collectionId".into(), json!(id));
+                }
+                args
+            })
+            .await?;
+        Article::list(&value)
+    }
+
+    /// Searches titles and content (`articles:searchForVisitor`, at most 20). The query is
+    /// trimmed and must not be empty.
+    pub async fn search(&self, query: &str) -> Result<Vec<Article>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Err(Error::invalid("query", "must not be empty"));
+        }
+        let value = self
+            .inner
+            .session
+            .call(fns::SEARCH_ARTICLES, |c| {
+                let mut args = self.args(c);
+                args.insert("query".into(), json!(query));
+                args
+            })
+            .await?;
+        Article::list(&value)
+    }
+
+    /// One article by id, or `None` when it is not visible (`articles:getForVisitor`).
+    pub async fn article(&self, article_id: &str) -> Result<Option<Article>> {
+        check_id("article_id", article_id)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::ARTICLE_FOR_VISITOR, |c| {
+                let mut args = self.args(c);
+                args.insert("id".into(), json!(article_id));
+                args
+            })
+            .await?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        Article::from_json(&value).map(Some)
+    }
+
+    /// One published public article by slug (`articles:get` with `slug` + `workspaceId`).
+    pub async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>> {
+        let slug = slug.trim();
+        if slug.is_empty() {
+            return Err(Error::invalid("slug", "must not be empty"));
+        }
+        let mut args = Map::new();
+        args.insert("slug".into(), json!(slug));
+        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
+        let value = self.inner.transport.call(fns::ARTICLE_PUBLIC, args).await?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        Article::from_json(&value).map(Some)
+    }
+
+    /// Says whether an article helped (`articles:submitFeedback`).
+    pub async fn submit_feedback(&self, article_id: &str, helpful: bool) -> Result<()> {
+        check_id("article_id", article_id)?;
+        let creds = self.inner.session.credentials().await?;
+        let mut args = Map::new();
+        args.insert("articleId".into(), json!(article_id));
+        args.insert("helpful".into(), json!(helpful));
+        args.insert("visitorId".into(), json!(creds.visitor_id));
+        self.inner
+            .transport
+            .call(fns::ARTICLE_FEEDBACK, args)
+            .await
+            .map(|_| ())
+            .map_err(Into::into)
+    }
+
+    /// Instant article suggestions while the visitor types (`suggestions:searchForWidget`).
+    /// Queries shorter than 2 characters return nothing without a call; `limit` is clamped to
+    /// 1–5 (default 3).
+    pub async fn suggestions(&self, query: &str, limit: Option<u8>) -> Result<Vec<Suggestion>> {
+        let query = query.trim();
+        if query.chars().count() < 2 {
+            return Ok(Vec::new());
+        }
+        if query.chars().count() > 200 {
+            return Err(Error::invalid("query", "at most 200 characters"));
+        }
+        let limit = limit.unwrap_or(3).clamp(1, 5);
+        let origin = self.inner.config.origin.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::SUGGESTIONS, |c| {
+                let mut args = self.args(c);
+                args.insert("query".into(), json!(query));
+                args.insert("limit".into(), json!(limit));
+                if let Some(origin) = &origin {
+                    args.insert("origin".into(), json!(origin));
+                }
+                args
+            })
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|s| {
+                        Some(Suggestion {
+                            id: s.get("id")?.as_str()?.to_owned(),
+                            title: s
+                                .get("title")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned(),
+                            snippet: s
+                                .get("snippet")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned(),
+                            score: s.get("score").and_then(Value::as_f64).unwrap_or(0.0),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: &str, parent: Option<&str>, order: f64) -> Collection {
+        Collection {
+            id: id.into(),
+            name: id.to_uppercase(),
+            description: None,
+            icon: None,
+            parent_id: parent.map(Into::into),
+            order,
+            article_count: 0,
+        }
+    }
+
+    fn shape(nodes: &[CollectionNode]) -> String {
+        nodes
+            .iter()
+            .map(|n| {
+                if n.children.is_empty() {
+                    n.collection.id.clone()
+                } else {
+                    format!("{}({})", n.collection.id, shape(&n.children))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    #[test]
+    fn nested_collections_become_a_sorted_tree() {
+        let flat = vec![
+            c("b2", Some("b"), 2.0),
+            c("a", None, 1.0),
+            c("b", None, 0.0),
+            c("b1", Some("b"), 1.0),
+            c("b1x", Some("b1"), 0.0),
+            c("orphan", Some("missing"), 5.0),
+        ];
+        assert_eq!(shape(&build_tree(flat)), "b(b1(b1x),b2),a,orphan");
+    }
+
+    #[test]
+    fn equal_orders_are_stable_and_cycles_do_not_hang() {
+        let flat = vec![c("y", None, 1.0), c("x", None, 1.0)];
+        assert_eq!(shape(&build_tree(flat)), "x,y");
+        let cycle = vec![
+            c("p", Some("q"), 0.0),
+            c("q", Some("p"), 0.0),
+            c("r", None, 0.0),
+        ];
+        let tree = build_tree(cycle);
+        let all = shape(&tree);
+        assert!(
+            all.contains('p') && all.contains('q') && all.contains('r'),
+            "{all}"
+        );
+        let selfish = vec![c("s", Some("s"), 0.0)];
+        assert_eq!(shape(&build_tree(selfish)), "s");
+    }
+}

@@ -1,0 +1,219 @@
+//! Push notifications for visitors: Expo push tokens registered through
+//! `visitorPushTokens:*` (never the agent `pushTokens:*` functions).
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::client::Inner;
+use crate::error::{Error, Result};
+use crate::transport::fns;
+
+/// The device platform of a push token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PushPlatform {
+    /// iOS.
+    Ios,
+    /// Android.
+    Android,
+}
+
+impl PushPlatform {
+    fn as_str(self) -> &'static str {
+        match self {
+            PushPlatform::Ios => "ios",
+            PushPlatform::Android => "android",
+        }
+    }
+}
+
+/// What `register` reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PushRegistration {
+    /// A new token.
+    Created,
+    /// The token was already this visitor's.
+    Updated,
+    /// The token belonged to another visitor and was moved to this one.
+    Reassigned,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredPush {
+    token: String,
+    platform: PushPlatform,
+    device_id: Option<String>,
+}
+
+/// Checks that a token is an Expo push token: Opencom delivers through Expo, so raw APNs or FCM
+/// device tokens would be stored but never delivered.
+pub(crate) fn check_expo_token(token: &str) -> Result<()> {
+    let token = token.trim();
+    let inner = token
+        .strip_prefix("ExponentPushToken[")
+        .or_else(|| token.strip_prefix("ExpoPushToken["))
+        .and_then(|rest| rest.strip_suffix(']'));
+    match inner {
+        Some(body) if !body.is_empty() && body.len() <= 256 && !body.contains(['[', ']']) => Ok(()),
+        _ => Err(Error::invalid(
+            "token",
+            "Opencom delivers notifications through Expo: register an Expo push token \
+             (ExponentPushToken[…] from expo-notifications' getExpoPushTokenAsync), \
+             not a raw APNs or FCM device token",
+        )),
+    }
+}
+
+/// Push registration: `client.push()`.
+#[derive(Debug, Clone, Copy)]
+pub struct PushClient<'a> {
+    pub(crate) inner: &'a Arc<Inner>,
+}
+
+fn key(inner: &Inner) -> String {
+    format!("{}push", inner.config.storage_namespace())
+}
+
+impl PushClient<'_> {
+    /// Registers this device's Expo push token for the visitor. The token is remembered, and
+    /// unregistered on logout.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) -> opencom_sdk::Result<()> {
+    /// use opencom_sdk::PushPlatform;
+    /// client.push().register("ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx]", PushPlatform::Ios, None).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn register(
+        &self,
+        token: &str,
+        platform: PushPlatform,
+        device_id: Option<&str>,
+    ) -> Result<PushRegistration> {
+        check_expo_token(token)?;
+        let token = token.trim();
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::PUSH_REGISTER, |c| {
+                let mut args = Map::new();
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args.insert("token".into(), json!(token));
+                args.insert("platform".into(), json!(platform.as_str()));
+                if let Some(id) = device_id {
+                    args.insert("deviceId".into(), json!(id));
+                }
+                args.insert("sessionToken".into(), json!(c.token.expose()));
+                args.insert("workspaceId".into(), json!(workspace_id));
+                args
+            })
+            .await?;
+        let stored = StoredPush {
+            token: token.to_owned(),
+            platform,
+            device_id: device_id.map(str::to_owned),
+        };
+        if let Ok(json) = serde_json::to_string(&stored) {
+            self.inner
+                .services
+                .storage
+                .set(&key(self.inner), &json)
+                .await?;
+        }
+        Ok(match value.get("status").and_then(Value::as_str) {
+            Some("updated") => PushRegistration::Updated,
+            Some("reassigned") => PushRegistration::Reassigned,
+            _ => PushRegistration::Created,
+        })
+    }
+
+    /// The token registered on this device, if any.
+    pub async fn registered_token(&self) -> Result<Option<String>> {
+        Ok(stored(self.inner).await?.map(|s| s.token))
+    }
+
+    /// Unregisters the remembered token (no call when there is none). Returns whether the
+    /// server had it.
+    pub async fn unregister(&self) -> Result<bool> {
+        let Some(stored) = stored(self.inner).await? else {
+            return Ok(false);
+        };
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::PUSH_UNREGISTER, |c| {
+                let mut args = Map::new();
+                args.insert("token".into(), json!(stored.token));
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args.insert("sessionToken".into(), json!(c.token.expose()));
+                args.insert("workspaceId".into(), json!(workspace_id));
+                args
+            })
+            .await?;
+        self.inner.services.storage.remove(&key(self.inner)).await?;
+        Ok(value.get("status").and_then(Value::as_str) == Some("removed"))
+    }
+
+    /// Turns notifications for the remembered token on or off.
+    pub async fn set_enabled(&self, enabled: bool) -> Result<()> {
+        let Some(stored) = stored(self.inner).await? else {
+            return Err(Error::invalid("token", "no push token is registered"));
+        };
+        let workspace_id = self.inner.config.workspace_id.clone();
+        self.inner
+            .session
+            .call(fns::PUSH_SET_ENABLED, |c| {
+                let mut args = Map::new();
+                args.insert("token".into(), json!(stored.token));
+                args.insert("enabled".into(), json!(enabled));
+                args.insert("visitorId".into(), json!(c.visitor_id));
+                args.insert("sessionToken".into(), json!(c.token.expose()));
+                args.insert("workspaceId".into(), json!(workspace_id));
+                args
+            })
+            .await
+            .map(|_| ())
+    }
+}
+
+async fn stored(inner: &Inner) -> Result<Option<StoredPush>> {
+    Ok(inner
+        .services
+        .storage
+        .get(&key(inner))
+        .await?
+        .and_then(|raw| serde_json::from_str(&raw).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_expo_tokens_are_accepted() {
+        assert!(check_expo_token("ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx]").is_ok());
+        assert!(check_expo_token("ExpoPushToken[abc-123]").is_ok());
+        let apns = "a".repeat(64);
+        let fcm = "dQw4w9WgXcQ:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx";
+        for bad in [
+            apns.as_str(),
+            fcm,
+            "ExponentPushToken[]",
+            "ExponentPushToken[a",
+            "",
+        ] {
+            match check_expo_token(bad) {
+                Err(Error::InvalidInput { field, reason }) => {
+                    assert_eq!(field, "token");
+                    assert!(reason.contains("Expo"));
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,714 @@
+//! Tickets: create (with the workspace's default form), list, read, comment. Internal agent
+//! comments never reach the visitor through this SDK.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use crate::client::Inner;
+use crate::conversations::attachments::check_count;
+use crate::conversations::check_id;
+use crate::conversations::model::Attachment;
+use crate::error::{Error, Result};
+use crate::session::Credentials;
+use crate::transport::fns;
+
+/// A ticket's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketStatus {
+    /// Just created.
+    Submitted,
+    /// Being worked on.
+    InProgress,
+    /// The team waits for the visitor.
+    WaitingOnCustomer,
+    /// Done.
+    Resolved,
+    /// A value this SDK version does not know.
+    Other(String),
+}
+
+/// A ticket's priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TicketPriority {
+    /// Low.
+    Low,
+    /// Normal (the server's default).
+    #[default]
+    Normal,
+    /// High.
+    High,
+    /// Urgent.
+    Urgent,
+}
+
+impl TicketPriority {
+    fn as_str(self) -> &'static str {
+        match self {
+            TicketPriority::Low => "low",
+            TicketPriority::Normal => "normal",
+            TicketPriority::High => "high",
+            TicketPriority::Urgent => "urgent",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "low" => Self::Low,
+            "high" => Self::High,
+            "urgent" => Self::Urgent,
+            _ => Self::Normal,
+        }
+    }
+}
+
+/// A ticket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Ticket {
+    /// Opaque id.
+    pub id: String,
+    /// Subject.
+    pub subject: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Status.
+    pub status: TicketStatus,
+    /// Priority.
+    pub priority: TicketPriority,
+    /// Creation time, epoch ms.
+    pub created_at: f64,
+    /// Last update, epoch ms.
+    pub updated_at: f64,
+    /// The resolution summary, once resolved.
+    pub resolution_summary: Option<String>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+}
+
+fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
+    match doc.get("attachments").and_then(Value::as_array) {
+        Some(items) => items.iter().map(Attachment::from_json).collect(),
+        None => Ok(Vec::new()),
+    }
+}
+
+impl Ticket {
+    fn from_json(doc: &Value) -> Result<Self> {
+        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
+        Ok(Self {
+            id: text("_id").ok_or_else(|| Error::Decode {
+                message: "ticket without _id".into(),
+            })?,
+            subject: text("subject").unwrap_or_default(),
+            description: text("description"),
+            status: match text("status").as_deref() {
+                Some("submitted") => TicketStatus::Submitted,
+                Some("in_progress") => TicketStatus::InProgress,
+                Some("waiting_on_customer") => TicketStatus::WaitingOnCustomer,
+                Some("resolved") => TicketStatus::Resolved,
+                other => TicketStatus::Other(other.unwrap_or_default().to_owned()),
+            },
+            priority: TicketPriority::parse(text("priority").as_deref().unwrap_or("normal")),
+            created_at: doc.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0),
+            updated_at: doc.get("updatedAt").and_then(Value::as_f64).unwrap_or(0.0),
+            resolution_summary: text("resolutionSummary"),
+            attachments: attachments_of(doc)?,
+        })
+    }
+}
+
+/// A public comment on a ticket.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TicketComment {
+    /// Opaque id.
+    pub id: String,
+    /// `agent`, `visitor` or `system`.
+    pub author_type: String,
+    /// Text.
+    pub content: String,
+    /// Creation time, epoch ms.
+    pub created_at: f64,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+}
+
+/// Decodes comments, dropping every internal one (defence in depth: Opencom's `tickets:get`
+/// returns internal agent notes to visitors).
+pub(crate) fn public_comments(value: &Value) -> Result<Vec<TicketComment>> {
+    let items = value.as_array().ok_or_else(|| Error::Decode {
+        message: "expected a list of comments".into(),
+    })?;
+    items
+        .iter()
+        .filter(|c| c.get("isInternal").and_then(Value::as_bool) != Some(true))
+        .map(|c| {
+            Ok(TicketComment {
+                id: c
+                    .get("_id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| Error::Decode {
+                        message: "comment without _id".into(),
+                    })?
+                    .to_owned(),
+                author_type: c
+                    .get("authorType")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                content: c
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                created_at: c.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0),
+                attachments: attachments_of(c)?,
+            })
+        })
+        .collect()
+}
+
+/// A ticket with its public comments.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TicketDetail {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// Public comments, oldest first.
+    pub comments: Vec<TicketComment>,
+}
+
+/// The type of a ticket-form field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Textarea,
+    /// One of `options`.
+    Select,
+    /// Several of `options`.
+    MultiSelect,
+    /// A number.
+    Number,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    /// A kind this SDK version does not know (accepts text).
+    Other(String),
+}
+
+/// A field of a ticket form.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FormField {
+    /// Key in `form_data`.
+    pub id: String,
+    /// Type.
+    pub kind: FieldKind,
+    /// Label to show.
+    pub label: String,
+    /// Placeholder to show.
+    pub placeholder: Option<String>,
+    /// Whether a value is required.
+    pub required: bool,
+    /// Choices for select fields.
+    pub options: Vec<String>,
+}
+
+/// The workspace's ticket form.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TicketForm {
+    /// Opaque id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Fields, in display order.
+    pub fields: Vec<FormField>,
+}
+
+impl TicketForm {
+    fn from_json(doc: &Value) -> Result<Self> {
+        let fields = doc
+            .get("fields")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|f| {
+                        let kind = match f.get("type")?.as_str()? {
+                            "text" => FieldKind::Text,
+                            "textarea" => FieldKind::Textarea,
+                            "select" => FieldKind::Select,
+                            "multi-select" => FieldKind::MultiSelect,
+                            "number" => FieldKind::Number,
+                            "date" => FieldKind::Date,
+                            other => FieldKind::Other(other.to_owned()),
+                        };
+                        Some(FormField {
+                            id: f.get("id")?.as_str()?.to_owned(),
+                            kind,
+                            label: f
+                                .get("label")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned(),
+                            placeholder: f
+                                .get("placeholder")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned),
+                            required: f.get("required").and_then(Value::as_bool).unwrap_or(false),
+                            options: f
+                                .get("options")
+                                .and_then(Value::as_array)
+                                .map(|o| {
+                                    o.iter()
+                                        .filter_map(Value::as_str)
+                                        .map(str::to_owned)
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            id: doc
+                .get("_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Error::Decode {
+                    message: "form without _id".into(),
+                })?
+                .to_owned(),
+            name: doc
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            description: doc
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            fields,
+        })
+    }
+
+    /// Checks `data` against the fields: required values present, types and options right, no
+    /// unknown keys.
+    pub fn validate(&self, data: &BTreeMap<String, FormValue>) -> Result<()> {
+        for key in data.keys() {
+            if !self.fields.iter().any(|f| &f.id == key) {
+                return Err(Error::invalid(
+                    format!("form_data.{key}"),
+                    "not a field of the form",
+                ));
+            }
+        }
+        for field in &self.fields {
+            let path = format!("form_data.{}", field.id);
+            let value = data.get(&field.id).filter(|v| !v.is_empty());
+            let Some(value) = value else {
+                if field.required {
+                    return Err(Error::invalid(
+                        path,
+                        format!("`{}` is required", field.label),
+                    ));
+                }
+                continue;
+            };
+            let fits = match (&field.kind, value) {
+                (
+                    FieldKind::Text | FieldKind::Textarea | FieldKind::Other(_),
+                    FormValue::Text(_),
+                ) => true,
+                (FieldKind::Number, FormValue::Number(n)) => n.is_finite(),
+                (FieldKind::Date, FormValue::Text(t)) => {
+                    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok()
+                }
+                (FieldKind::Select, FormValue::Text(t)) => {
+                    field.options.is_empty() || field.options.contains(t)
+                }
+                (FieldKind::MultiSelect, FormValue::List(items)) => {
+                    field.options.is_empty() || items.iter().all(|i| field.options.contains(i))
+                }
+                _ => false,
+            };
+            if !fits {
+                return Err(Error::invalid(
+                    path,
+                    format!("not a valid {:?} value", field.kind),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value of a ticket-form field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormValue {
+    /// Text, a select choice, or a date `YYYY-MM-DD`.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// A checkbox.
+    Bool(bool),
+    /// No value.
+    Null,
+    /// Multi-select choices.
+    List(Vec<String>),
+}
+
+impl FormValue {
+    fn is_empty(&self) -> bool {
+        match self {
+            FormValue::Null => true,
+            FormValue::Text(t) => t.trim().is_empty(),
+            FormValue::List(l) => l.is_empty(),
+            _ => false,
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        match self {
+            FormValue::Text(t) => json!(t),
+            FormValue::Number(n) => json!(n),
+            FormValue::Bool(b) => json!(b),
+            FormValue::Null => Value::Null,
+            FormValue::List(l) => json!(l),
+        }
+    }
+}
+
+impl From<&str> for FormValue {
+    fn from(s: &str) -> Self {
+        FormValue::Text(s.to_owned())
+    }
+}
+
+impl From<f64> for FormValue {
+    fn from(n: f64) -> Self {
+        FormValue::Number(n)
+    }
+}
+
+/// A ticket to create.
+///
+/// ```
+/// use opencom_sdk::{NewTicket, TicketPriority};
+/// let ticket = NewTicket::new("Refund request")
+///     .description("Charged twice")
+///     .priority(TicketPriority::High)
+///     .field("order", "A-1001");
+/// assert_eq!(ticket.form_data.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewTicket {
+    /// Subject (required).
+    pub subject: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Priority.
+    pub priority: TicketPriority,
+    /// Values for the default form's fields.
+    pub form_data: BTreeMap<String, FormValue>,
+    /// Uploaded attachments (at most 5).
+    pub attachment_ids: Vec<String>,
+}
+
+impl NewTicket {
+    /// A ticket with a subject.
+    pub fn new(subject: impl Into<String>) -> Self {
+        Self {
+            subject: subject.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Sets the priority.
+    pub fn priority(mut self, priority: TicketPriority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Sets a form field.
+    pub fn field(mut self, id: impl Into<String>, value: impl Into<FormValue>) -> Self {
+        self.form_data.insert(id.into(), value.into());
+        self
+    }
+
+    /// Adds an uploaded attachment.
+    pub fn attachment(mut self, id: impl Into<String>) -> Self {
+        self.attachment_ids.push(id.into());
+        self
+    }
+}
+
+/// Tickets: `client.tickets()`.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketsClient<'a> {
+    pub(crate) inner: &'a Arc<Inner>,
+}
+
+fn visitor_args(c: &Credentials) -> Map<String, Value> {
+    let mut args = Map::new();
+    args.insert("visitorId".into(), json!(c.visitor_id));
+    args.insert("sessionToken".into(), json!(c.token.expose()));
+    args
+}
+
+impl TicketsClient<'_> {
+    /// The workspace's default ticket form (`ticketForms:getDefaultForVisitor`), if it has one.
+    pub async fn default_form(&self) -> Result<Option<TicketForm>> {
+        let mut args = Map::new();
+        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
+        let value = self
+            .inner
+            .transport
+            .call(fns::DEFAULT_TICKET_FORM, args)
+            .await?;
+        if value.is_null() {
+            return Ok(None);
+        }
+        TicketForm::from_json(&value).map(Some)
+    }
+
+    /// Creates a ticket. Its form data is validated against the default form first (required
+    /// fields, types, options), so mistakes fail before anything is sent.
+    pub async fn create(&self, ticket: NewTicket) -> Result<String> {
+        if ticket.subject.trim().is_empty() {
+            return Err(Error::invalid("subject", "must not be empty"));
+        }
+        check_count(&ticket.attachment_ids)?;
+        let form = self.default_form().await?;
+        let form_fields = match &form {
+            Some(form) => {
+                form.validate(&ticket.form_data)?;
+                Some(form.id.clone())
+            }
+            None if !ticket.form_data.is_empty() => {
+                return Err(Error::invalid(
+                    "form_data",
+                    "the workspace has no ticket form",
+                ))
+            }
+            None => None,
+        };
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::CREATE_TICKET, |c| {
+                let mut args = visitor_args(c);
+                args.insert("workspaceId".into(), json!(workspace_id));
+                args.insert("subject".into(), json!(ticket.subject.trim()));
+                if let Some(d) = ticket
+                    .description
+                    .as_deref()
+                    .filter(|d| !d.trim().is_empty())
+                {
+                    args.insert("description".into(), json!(d));
+                }
+                if !ticket.attachment_ids.is_empty() {
+                    args.insert("attachmentIds".into(), json!(ticket.attachment_ids));
+                }
+                args.insert("priority".into(), json!(ticket.priority.as_str()));
+                if let Some(form_id) = &form_fields {
+                    if !ticket.form_data.is_empty() {
+                        args.insert("formId".into(), json!(form_id));
+                        let data: Map<String, Value> = ticket
+                            .form_data
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.to_json()))
+                            .collect();
+                        args.insert("formData".into(), Value::Object(data));
+                    }
+                }
+                args
+            })
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Decode {
+                message: "tickets:create did not return an id".into(),
+            })
+    }
+
+    /// The visitor's tickets, newest first (`tickets:listByVisitor`).
+    pub async fn list(&self) -> Result<Vec<Ticket>> {
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::LIST_TICKETS, |c| {
+                let mut args = visitor_args(c);
+                args.insert("workspaceId".into(), json!(workspace_id));
+                args
+            })
+            .await?;
+        value
+            .as_array()
+            .ok_or_else(|| Error::Decode {
+                message: "expected a list of tickets".into(),
+            })?
+            .iter()
+            .map(Ticket::from_json)
+            .collect()
+    }
+
+    /// A ticket with its public comments. The comments come from `tickets:getComments` with
+    /// `includeInternal: false` (and are filtered again), never from `tickets:get`, which leaks
+    /// internal notes.
+    pub async fn get(&self, ticket_id: &str) -> Result<TicketDetail> {
+        check_id("ticket_id", ticket_id)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::GET_TICKET, |c| {
+                let mut args = visitor_args(c);
+                args.insert("id".into(), json!(ticket_id));
+                args
+            })
+            .await?;
+        if value.is_null() {
+            return Err(Error::NotFound {
+                message: "Ticket not found".into(),
+            });
+        }
+        let ticket = Ticket::from_json(&value)?;
+        let comments = self.comments(ticket_id).await?;
+        Ok(TicketDetail { ticket, comments })
+    }
+
+    /// The public comments of a ticket, oldest first.
+    pub async fn comments(&self, ticket_id: &str) -> Result<Vec<TicketComment>> {
+        check_id("ticket_id", ticket_id)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::TICKET_COMMENTS, |c| {
+                let mut args = visitor_args(c);
+                args.insert("ticketId".into(), json!(ticket_id));
+                args.insert("includeInternal".into(), json!(false));
+                args
+            })
+            .await?;
+        public_comments(&value)
+    }
+
+    /// Adds a comment as the visitor.
+    pub async fn add_comment(
+        &self,
+        ticket_id: &str,
+        content: &str,
+        attachment_ids: &[String],
+    ) -> Result<String> {
+        check_id("ticket_id", ticket_id)?;
+        if content.trim().is_empty() && attachment_ids.is_empty() {
+            return Err(Error::invalid(
+                "content",
+                "a comment needs text or an attachment",
+            ));
+        }
+        check_count(attachment_ids)?;
+        let value = self
+            .inner
+            .session
+            .call(fns::ADD_TICKET_COMMENT, |c| {
+                let mut args = visitor_args(c);
+                args.insert("ticketId".into(), json!(ticket_id));
+                args.insert("content".into(), json!(content));
+                if !attachment_ids.is_empty() {
+                    args.insert("attachmentIds".into(), json!(attachment_ids));
+                }
+                args
+            })
+            .await?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Decode {
+                message: "tickets:addComment did not return an id".into(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> TicketForm {
+        TicketForm::from_json(&json!({"_id": "f1", "name": "Support", "fields": [
+            {"id": "order", "type": "text", "label": "Order", "required": true},
+            {"id": "qty", "type": "number", "label": "Quantity", "required": false},
+            {"id": "when", "type": "date", "label": "Date", "required": false},
+            {"id": "area", "type": "select", "label": "Area", "required": false, "options": ["billing", "tech"]},
+            {"id": "tags", "type": "multi-select", "label": "Tags", "required": false, "options": ["a", "b"]}
+        ]}))
+        .unwrap()
+    }
+
+    fn field(result: Result<()>) -> String {
+        match result {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn form_data_is_validated_like_the_form() {
+        let f = form();
+        let mut ok = BTreeMap::new();
+        ok.insert("order".to_string(), FormValue::from("A-1"));
+        ok.insert("qty".to_string(), FormValue::Number(2.0));
+        ok.insert("when".to_string(), FormValue::from("2026-11-22"));
+        ok.insert("area".to_string(), FormValue::from("billing"));
+        ok.insert("tags".to_string(), FormValue::List(vec!["a".into()]));
+        assert_eq!(f.validate(&ok), Ok(()));
+
+        let mut missing = ok.clone();
+        missing.remove("order");
+        assert_eq!(field(f.validate(&missing)), "form_data.order");
+        let mut blank = ok.clone();
+        blank.insert("order".into(), FormValue::from("  "));
+        assert_eq!(field(f.validate(&blank)), "form_data.order");
+        let mut wrong_type = ok.clone();
+        wrong_type.insert("qty".into(), FormValue::from("two"));
+        assert_eq!(field(f.validate(&wrong_type)), "form_data.qty");
+        let mut bad_date = ok.clone();
+        bad_date.insert("when".into(), FormValue::from("22/11/2026"));
+        assert_eq!(field(f.validate(&bad_date)), "form_data.when");
+        let mut bad_option = ok.clone();
+        bad_option.insert("area".into(), FormValue::from("sales"));
+        assert_eq!(field(f.validate(&bad_option)), "form_data.area");
+        let mut unknown = ok;
+        unknown.insert("nope".into(), FormValue::Bool(true));
+        assert_eq!(field(f.validate(&unknown)), "form_data.nope");
+    }
+
+    #[test]
+    fn internal_comments_are_never_decoded() {
+        let value = json!([
+            {"_id": "c1", "authorType": "visitor", "content": "hi", "isInternal": false, "createdAt": 1},
+            {"_id": "c2", "authorType": "agent", "content": "secret note", "isInternal": true, "createdAt": 2},
+            {"_id": "c3", "authorType": "agent", "content": "reply", "createdAt": 3}
+        ]);
+        let comments = public_comments(&value).unwrap();
+        assert_eq!(
+            comments.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            vec!["c1", "c3"]
+        );
+    }
+}
