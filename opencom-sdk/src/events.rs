@@ -105,10 +105,7 @@ impl EventsClient<'_> {
 }
 
 fn base_args(workspace_id: &str, creds: &crate::session::Credentials) -> Map<String, Value> {
-    let mut args = Map::new();
-    args.insert("workspaceId".into(), json!(workspace_id));
-    args.insert("visitorId".into(), json!(creds.visitor_id));
-    args.insert("sessionToken".into(), json!(creds.token.expose()));
+    let mut args = creds.workspace_args(workspace_id);
     args.insert("sessionId".into(), json!(creds.session_id));
     args
 }

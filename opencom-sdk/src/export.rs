@@ -68,12 +68,6 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
 ) -> Result<ExportSummary> {
     let creds = inner.session.credentials().await?;
     let ws = inner.config.workspace_id.clone();
-    let visitor_args = |c: &crate::session::Credentials| {
-        let mut args = Map::new();
-        args.insert("visitorId".into(), json!(c.visitor_id));
-        args.insert("sessionToken".into(), json!(c.token.expose()));
-        args
-    };
     let mut out = Out { writer, bytes: 0 };
     let mut summary = ExportSummary::default();
 
@@ -96,7 +90,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     let conversations = inner
         .session
         .call(fns::LIST_CONVERSATIONS, |c| {
-            let mut args = visitor_args(c);
+            let mut args = c.visitor_args();
             args.insert("workspaceId".into(), json!(ws));
             args
         })
@@ -112,7 +106,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
         let messages = inner
             .session
             .call(fns::LIST_MESSAGES, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(id));
                 args
             })
@@ -131,7 +125,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     let tickets = inner
         .session
         .call(fns::LIST_TICKETS, |c| {
-            let mut args = visitor_args(c);
+            let mut args = c.visitor_args();
             args.insert("workspaceId".into(), json!(ws));
             args
         })
@@ -143,7 +137,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
         let comments = inner
             .session
             .call(fns::TICKET_COMMENTS, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("ticketId".into(), json!(id));
                 args.insert("includeInternal".into(), json!(false));
                 args
@@ -165,7 +159,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     let events = inner
         .session
         .call(fns::LIST_EVENTS, |c| {
-            let mut args = visitor_args(c);
+            let mut args = c.visitor_args();
             args.insert("workspaceId".into(), json!(ws));
             args.insert("limit".into(), json!(10_000));
             args

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::client::Inner;
 use crate::conversations::check_id;
+use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::session::Credentials;
 use crate::transport::fns;
@@ -35,29 +36,21 @@ pub struct Article {
 
 impl Article {
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
-        let content = text("content").unwrap_or_default();
+        let content = text(doc, "content").unwrap_or_default();
         Ok(Self {
-            id: text("_id").ok_or_else(|| Error::Decode {
-                message: "article without _id".into(),
-            })?,
-            title: text("title").unwrap_or_default(),
-            slug: text("slug").unwrap_or_default(),
-            rendered_content: text("renderedContent").unwrap_or_else(|| content.clone()),
+            id: required(doc, "_id", "article")?,
+            title: text(doc, "title").unwrap_or_default(),
+            slug: text(doc, "slug").unwrap_or_default(),
+            rendered_content: text(doc, "renderedContent").unwrap_or_else(|| content.clone()),
             content,
-            collection_id: text("collectionId"),
-            order: doc.get("order").and_then(Value::as_f64).unwrap_or(0.0),
-            updated_at: doc.get("updatedAt").and_then(Value::as_f64).unwrap_or(0.0),
+            collection_id: text(doc, "collectionId"),
+            order: number(doc, "order").unwrap_or(0.0),
+            updated_at: number(doc, "updatedAt").unwrap_or(0.0),
         })
     }
 
     fn list(value: &Value) -> Result<Vec<Self>> {
-        match value.as_array() {
-            Some(items) => items.iter().map(Self::from_json).collect(),
-            None => Err(Error::Decode {
-                message: "expected a list of articles".into(),
-            }),
-        }
+        crate::doc::list(value, "articles", Self::from_json)
     }
 }
 
@@ -83,16 +76,13 @@ pub struct Collection {
 
 impl Collection {
     fn from_json(doc: &Value) -> Result<Self> {
-        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
         Ok(Self {
-            id: text("_id").ok_or_else(|| Error::Decode {
-                message: "collection without _id".into(),
-            })?,
-            name: text("name").unwrap_or_default(),
-            description: text("description"),
-            icon: text("icon"),
-            parent_id: text("parentId"),
-            order: doc.get("order").and_then(Value::as_f64).unwrap_or(0.0),
+            id: required(doc, "_id", "collection")?,
+            name: text(doc, "name").unwrap_or_default(),
+            description: text(doc, "description"),
+            icon: text(doc, "icon"),
+            parent_id: text(doc, "parentId"),
+            order: number(doc, "order").unwrap_or(0.0),
             article_count: doc
                 .get("publishedArticleCount")
                 .or_else(|| doc.get("articleCount"))
@@ -184,11 +174,7 @@ pub struct HelpCenterClient<'a> {
 
 impl HelpCenterClient<'_> {
     fn args(&self, c: &Credentials) -> Map<String, Value> {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
-        args.insert("visitorId".into(), json!(c.visitor_id));
-        args.insert("sessionToken".into(), json!(c.token.expose()));
-        args
+        c.workspace_args(&self.inner.config.workspace_id)
     }
 
     /// The collections this visitor can see, as a tree
@@ -199,14 +185,7 @@ impl HelpCenterClient<'_> {
             .session
             .call(fns::COLLECTIONS_FOR_VISITOR, |c| self.args(c))
             .await?;
-        let list = value
-            .as_array()
-            .ok_or_else(|| Error::Decode {
-                message: "expected a list of collections".into(),
-            })?
-            .iter()
-            .map(Collection::from_json)
-            .collect::<Result<Vec<_>>>()?;
+        let list = crate::doc::list(&value, "collections", Collection::from_json)?;
         Ok(build_tree(list))
     }
 

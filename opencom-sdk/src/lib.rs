@@ -56,6 +56,7 @@ mod client;
 mod clock;
 mod config;
 mod conversations;
+mod doc;
 mod error;
 mod events;
 mod export;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{json, Map, Value};
 
 use crate::client::{Discovery, Inner};
+use crate::doc::{flag, strings, text};
 use crate::error::{Error, Result};
 use crate::transport::{fns, Function};
 
@@ -106,14 +107,6 @@ pub struct MessengerClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }
 
-fn text(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn flag(v: &Value, k: &str, default: bool) -> bool {
-    v.get(k).and_then(Value::as_bool).unwrap_or(default)
-}
-
 impl MessengerClient<'_> {
     /// Fetches `function` for the workspace unless a fresh copy is cached; on failure falls back
     /// to a stale copy (memory, then storage) before reporting the error.
@@ -180,16 +173,10 @@ impl MessengerClient<'_> {
             launcher_position: text(&v, "launcherPosition").unwrap_or_else(|| "right".into()),
             show_launcher: flag(&v, "showLauncher", true),
             welcome_message: text(&v, "welcomeMessage").unwrap_or_default(),
-            supported_languages: v
-                .get("supportedLanguages")
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_else(|| vec!["en".into()]),
+            supported_languages: match strings(&v, "supportedLanguages") {
+                languages if languages.is_empty() => vec!["en".into()],
+                languages => languages,
+            },
             default_language: text(&v, "defaultLanguage").unwrap_or_else(|| "en".into()),
             mobile_enabled: flag(&v, "mobileEnabled", true),
             logo: text(&v, "logo"),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::client::Inner;
 use crate::error::{Error, Result};
@@ -100,15 +100,12 @@ impl PushClient<'_> {
             .inner
             .session
             .call(fns::PUSH_REGISTER, |c| {
-                let mut args = Map::new();
-                args.insert("visitorId".into(), json!(c.visitor_id));
+                let mut args = c.workspace_args(&workspace_id);
                 args.insert("token".into(), json!(token));
                 args.insert("platform".into(), json!(platform.as_str()));
                 if let Some(id) = device_id {
                     args.insert("deviceId".into(), json!(id));
                 }
-                args.insert("sessionToken".into(), json!(c.token.expose()));
-                args.insert("workspaceId".into(), json!(workspace_id));
                 args
             })
             .await?;
@@ -147,11 +144,8 @@ impl PushClient<'_> {
             .inner
             .session
             .call(fns::PUSH_UNREGISTER, |c| {
-                let mut args = Map::new();
+                let mut args = c.workspace_args(&workspace_id);
                 args.insert("token".into(), json!(stored.token));
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
-                args.insert("workspaceId".into(), json!(workspace_id));
                 args
             })
             .await?;
@@ -168,12 +162,9 @@ impl PushClient<'_> {
         self.inner
             .session
             .call(fns::PUSH_SET_ENABLED, |c| {
-                let mut args = Map::new();
+                let mut args = c.workspace_args(&workspace_id);
                 args.insert("token".into(), json!(stored.token));
                 args.insert("enabled".into(), json!(enabled));
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
-                args.insert("workspaceId".into(), json!(workspace_id));
                 args
             })
             .await

@@ -71,6 +71,23 @@ pub(crate) struct Credentials {
     generation: u64,
 }
 
+impl Credentials {
+    /// `{visitorId, sessionToken}`: how visitor-facing functions authenticate.
+    pub(crate) fn visitor_args(&self) -> Map<String, Value> {
+        let mut args = Map::new();
+        args.insert("visitorId".into(), json!(self.visitor_id));
+        args.insert("sessionToken".into(), json!(self.token.expose()));
+        args
+    }
+
+    /// [`visitor_args`](Self::visitor_args) plus `workspaceId`.
+    pub(crate) fn workspace_args(&self, workspace_id: &str) -> Map<String, Value> {
+        let mut args = self.visitor_args();
+        args.insert("workspaceId".into(), json!(workspace_id));
+        args
+    }
+}
+
 /// A snapshot of the current session, for the host.
 ///
 /// ```

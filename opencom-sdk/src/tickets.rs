@@ -10,8 +10,8 @@ use crate::client::Inner;
 use crate::conversations::attachments::check_count;
 use crate::conversations::check_id;
 use crate::conversations::model::Attachment;
+use crate::doc::{flag, number, required, strings, text};
 use crate::error::{Error, Result};
-use crate::session::Credentials;
 use crate::transport::fns;
 
 /// A ticket's status.
@@ -96,24 +96,21 @@ fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
 
 impl Ticket {
     fn from_json(doc: &Value) -> Result<Self> {
-        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
         Ok(Self {
-            id: text("_id").ok_or_else(|| Error::Decode {
-                message: "ticket without _id".into(),
-            })?,
-            subject: text("subject").unwrap_or_default(),
-            description: text("description"),
-            status: match text("status").as_deref() {
+            id: required(doc, "_id", "ticket")?,
+            subject: text(doc, "subject").unwrap_or_default(),
+            description: text(doc, "description"),
+            status: match text(doc, "status").as_deref() {
                 Some("submitted") => TicketStatus::Submitted,
                 Some("in_progress") => TicketStatus::InProgress,
                 Some("waiting_on_customer") => TicketStatus::WaitingOnCustomer,
                 Some("resolved") => TicketStatus::Resolved,
                 other => TicketStatus::Other(other.unwrap_or_default().to_owned()),
             },
-            priority: TicketPriority::parse(text("priority").as_deref().unwrap_or("normal")),
-            created_at: doc.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0),
-            updated_at: doc.get("updatedAt").and_then(Value::as_f64).unwrap_or(0.0),
-            resolution_summary: text("resolutionSummary"),
+            priority: TicketPriority::parse(text(doc, "priority").as_deref().unwrap_or("normal")),
+            created_at: number(doc, "createdAt").unwrap_or(0.0),
+            updated_at: number(doc, "updatedAt").unwrap_or(0.0),
+            resolution_summary: text(doc, "resolutionSummary"),
             attachments: attachments_of(doc)?,
         })
     }
@@ -138,36 +135,22 @@ pub struct TicketComment {
 /// Decodes comments, dropping every internal one (defence in depth: Opencom's `tickets:get`
 /// returns internal agent notes to visitors).
 pub(crate) fn public_comments(value: &Value) -> Result<Vec<TicketComment>> {
-    let items = value.as_array().ok_or_else(|| Error::Decode {
-        message: "expected a list of comments".into(),
-    })?;
-    items
-        .iter()
-        .filter(|c| c.get("isInternal").and_then(Value::as_bool) != Some(true))
-        .map(|c| {
-            Ok(TicketComment {
-                id: c
-                    .get("_id")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| Error::Decode {
-                        message: "comment without _id".into(),
-                    })?
-                    .to_owned(),
-                author_type: c
-                    .get("authorType")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                content: c
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                created_at: c.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0),
+    let all = crate::doc::list(value, "comments", |c| {
+        Ok((
+            flag(c, "isInternal", false),
+            TicketComment {
+                id: required(c, "_id", "comment")?,
+                author_type: text(c, "authorType").unwrap_or_default(),
+                content: text(c, "content").unwrap_or_default(),
+                created_at: number(c, "createdAt").unwrap_or(0.0),
                 attachments: attachments_of(c)?,
-            })
-        })
-        .collect()
+            },
+        ))
+    })?;
+    Ok(all
+        .into_iter()
+        .filter_map(|(internal, comment)| (!internal).then_some(comment))
+        .collect())
 }
 
 /// A ticket with its public comments.
@@ -233,68 +216,34 @@ pub struct TicketForm {
 
 impl TicketForm {
     fn from_json(doc: &Value) -> Result<Self> {
-        let fields = doc
-            .get("fields")
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|f| {
-                        let kind = match f.get("type")?.as_str()? {
-                            "text" => FieldKind::Text,
-                            "textarea" => FieldKind::Textarea,
-                            "select" => FieldKind::Select,
-                            "multi-select" => FieldKind::MultiSelect,
-                            "number" => FieldKind::Number,
-                            "date" => FieldKind::Date,
-                            other => FieldKind::Other(other.to_owned()),
-                        };
-                        Some(FormField {
-                            id: f.get("id")?.as_str()?.to_owned(),
-                            kind,
-                            label: f
-                                .get("label")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_owned(),
-                            placeholder: f
-                                .get("placeholder")
-                                .and_then(Value::as_str)
-                                .map(str::to_owned),
-                            required: f.get("required").and_then(Value::as_bool).unwrap_or(false),
-                            options: f
-                                .get("options")
-                                .and_then(Value::as_array)
-                                .map(|o| {
-                                    o.iter()
-                                        .filter_map(Value::as_str)
-                                        .map(str::to_owned)
-                                        .collect()
-                                })
-                                .unwrap_or_default(),
-                        })
-                    })
-                    .collect()
+        let field = |f: &Value| -> Option<FormField> {
+            let kind = match f.get("type")?.as_str()? {
+                "text" => FieldKind::Text,
+                "textarea" => FieldKind::Textarea,
+                "select" => FieldKind::Select,
+                "multi-select" => FieldKind::MultiSelect,
+                "number" => FieldKind::Number,
+                "date" => FieldKind::Date,
+                other => FieldKind::Other(other.to_owned()),
+            };
+            Some(FormField {
+                id: text(f, "id")?,
+                kind,
+                label: text(f, "label").unwrap_or_default(),
+                placeholder: text(f, "placeholder"),
+                required: flag(f, "required", false),
+                options: strings(f, "options"),
             })
-            .unwrap_or_default();
+        };
         Ok(Self {
-            id: doc
-                .get("_id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| Error::Decode {
-                    message: "form without _id".into(),
-                })?
-                .to_owned(),
-            name: doc
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-            description: doc
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            fields,
+            id: required(doc, "_id", "form")?,
+            name: text(doc, "name").unwrap_or_default(),
+            description: text(doc, "description"),
+            fields: doc
+                .get("fields")
+                .and_then(Value::as_array)
+                .map(|items| items.iter().filter_map(field).collect())
+                .unwrap_or_default(),
         })
     }
 
@@ -461,13 +410,6 @@ pub struct TicketsClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }
 
-fn visitor_args(c: &Credentials) -> Map<String, Value> {
-    let mut args = Map::new();
-    args.insert("visitorId".into(), json!(c.visitor_id));
-    args.insert("sessionToken".into(), json!(c.token.expose()));
-    args
-}
-
 impl TicketsClient<'_> {
     /// The workspace's default ticket form (`ticketForms:getDefaultForVisitor`), if it has one.
     pub async fn default_form(&self) -> Result<Option<TicketForm>> {
@@ -510,7 +452,7 @@ impl TicketsClient<'_> {
             .inner
             .session
             .call(fns::CREATE_TICKET, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("workspaceId".into(), json!(workspace_id));
                 args.insert("subject".into(), json!(ticket.subject.trim()));
                 if let Some(d) = ticket
@@ -553,19 +495,12 @@ impl TicketsClient<'_> {
             .inner
             .session
             .call(fns::LIST_TICKETS, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("workspaceId".into(), json!(workspace_id));
                 args
             })
             .await?;
-        value
-            .as_array()
-            .ok_or_else(|| Error::Decode {
-                message: "expected a list of tickets".into(),
-            })?
-            .iter()
-            .map(Ticket::from_json)
-            .collect()
+        crate::doc::list(&value, "tickets", Ticket::from_json)
     }
 
     /// A ticket with its public comments. The comments come from `tickets:getComments` with
@@ -577,7 +512,7 @@ impl TicketsClient<'_> {
             .inner
             .session
             .call(fns::GET_TICKET, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("id".into(), json!(ticket_id));
                 args
             })
@@ -599,7 +534,7 @@ impl TicketsClient<'_> {
             .inner
             .session
             .call(fns::TICKET_COMMENTS, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("ticketId".into(), json!(ticket_id));
                 args.insert("includeInternal".into(), json!(false));
                 args
@@ -627,7 +562,7 @@ impl TicketsClient<'_> {
             .inner
             .session
             .call(fns::ADD_TICKET_COMMENT, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("ticketId".into(), json!(ticket_id));
                 args.insert("content".into(), json!(content));
                 if !attachment_ids.is_empty() {

@@ -1,6 +1,6 @@
 //! The visitor: identify (with identity verification), heartbeat, profile.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::attributes::{to_json_object, validate_custom_attributes, AttributeValue, Attributes};
 use std::sync::Arc;
@@ -243,9 +243,7 @@ impl VisitorClient<'_> {
             .inner
             .session
             .call(fns::IDENTIFY, |creds| {
-                let mut args = Map::new();
-                args.insert("visitorId".into(), json!(creds.visitor_id));
-                args.insert("sessionToken".into(), json!(creds.token.expose()));
+                let mut args = creds.visitor_args();
                 insert_user_fields(&mut args, &stored);
                 if let Some(device) = crate::session::device_json(cfg) {
                     args.insert("device".into(), device);
@@ -276,9 +274,7 @@ impl VisitorClient<'_> {
         self.inner
             .session
             .call(fns::HEARTBEAT, |creds| {
-                let mut args = Map::new();
-                args.insert("visitorId".into(), json!(creds.visitor_id));
-                args.insert("sessionToken".into(), json!(creds.token.expose()));
+                let mut args = creds.visitor_args();
                 if let Some(origin) = &origin {
                     args.insert("origin".into(), json!(origin));
                 }

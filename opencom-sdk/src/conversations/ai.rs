@@ -62,11 +62,8 @@ pub(crate) fn after_visitor_message(inner: &Arc<Inner>, item: &OutboxItem, wante
         let result = inner
             .session
             .call(fns::AI_GENERATE_RESPONSE, |c| {
-                let mut args = Map::new();
-                args.insert("workspaceId".into(), json!(workspace_id));
+                let mut args = c.workspace_args(&workspace_id);
                 args.insert("conversationId".into(), json!(conversation_id));
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
                 args.insert("query".into(), json!(query));
                 args
             })

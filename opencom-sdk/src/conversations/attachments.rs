@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::client::Inner;
 use crate::error::{Error, Result};
@@ -134,13 +134,7 @@ pub(crate) async fn upload(
     check_size(bytes.len() as u64)?;
     let mime = mime.unwrap_or_else(|| mime_for(&file_name)).to_owned();
     let workspace_id = inner.config.workspace_id.clone();
-    let base = |creds: &crate::session::Credentials| {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(workspace_id));
-        args.insert("visitorId".into(), json!(creds.visitor_id));
-        args.insert("sessionToken".into(), json!(creds.token.expose()));
-        args
-    };
+    let base = |creds: &crate::session::Credentials| creds.workspace_args(&workspace_id);
 
     let upload_url = inner.session.call(fns::GENERATE_UPLOAD_URL, base).await?;
     let upload_url = upload_url.as_str().ok_or_else(|| Error::Decode {

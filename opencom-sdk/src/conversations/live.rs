@@ -1,6 +1,6 @@
 //! Live streams of conversations, messages and the unread count.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::model::{Conversation, Message};
 use super::{check_id, ConversationsClient};
@@ -19,10 +19,8 @@ impl ConversationsClient<'_> {
         let spec = QuerySpec {
             function: fns::LIST_MESSAGES,
             args: Box::new(move |c| {
-                let mut args = Map::new();
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(args_conversation));
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
                 args
             }),
             cache: Some(format!("messages/{conversation}")),
@@ -45,13 +43,7 @@ impl ConversationsClient<'_> {
         let workspace_id = self.inner.config.workspace_id.clone();
         let spec = QuerySpec {
             function: fns::LIST_CONVERSATIONS,
-            args: Box::new(move |c| {
-                let mut args = Map::new();
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
-                args.insert("workspaceId".into(), json!(workspace_id));
-                args
-            }),
+            args: Box::new(move |c| c.workspace_args(&workspace_id)),
             cache: Some("conversations".into()),
         };
         watch(
@@ -67,13 +59,7 @@ impl ConversationsClient<'_> {
         let workspace_id = self.inner.config.workspace_id.clone();
         let spec = QuerySpec {
             function: fns::TOTAL_UNREAD,
-            args: Box::new(move |c| {
-                let mut args = Map::new();
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
-                args.insert("workspaceId".into(), json!(workspace_id));
-                args
-            }),
+            args: Box::new(move |c| c.workspace_args(&workspace_id)),
             cache: Some("unread".into()),
         };
         watch(

@@ -25,18 +25,9 @@ pub struct ConversationsClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }
 
-fn visitor_args(creds: &Credentials) -> Map<String, Value> {
-    let mut args = Map::new();
-    args.insert("visitorId".into(), json!(creds.visitor_id));
-    args.insert("sessionToken".into(), json!(creds.token.expose()));
-    args
-}
-
 impl ConversationsClient<'_> {
     fn workspace_args(&self, creds: &Credentials) -> Map<String, Value> {
-        let mut args = visitor_args(creds);
-        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
-        args
+        creds.workspace_args(&self.inner.config.workspace_id)
     }
 
     /// The visitor's conversations, newest activity first, each with its last message
@@ -98,7 +89,7 @@ impl ConversationsClient<'_> {
             .inner
             .session
             .call(fns::LIST_MESSAGES, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(conversation_id));
                 args
             })
@@ -153,7 +144,7 @@ impl ConversationsClient<'_> {
         self.inner
             .session
             .call(fns::MARK_READ, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("id".into(), json!(conversation_id));
                 args.insert("readerType".into(), json!("visitor"));
                 args
@@ -179,7 +170,7 @@ impl ConversationsClient<'_> {
             .inner
             .session
             .call(fns::CSAT_ELIGIBILITY, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(conversation_id));
                 args
             })
@@ -211,7 +202,7 @@ impl ConversationsClient<'_> {
         self.inner
             .session
             .call(fns::SUBMIT_CSAT, |c| {
-                let mut args = visitor_args(c);
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(conversation_id));
                 args.insert("rating".into(), json!(rating));
                 if let Some(text) = feedback.filter(|t| !t.trim().is_empty()) {

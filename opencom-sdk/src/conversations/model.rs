@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::doc::{number, required, text};
+use crate::error::Result;
 
 /// A conversation's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,26 +138,10 @@ pub struct Conversation {
     pub last_message: Option<Message>,
 }
 
-fn text(doc: &Value, key: &str) -> Option<String> {
-    doc.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn number(doc: &Value, key: &str) -> Option<f64> {
-    doc.get(key).and_then(Value::as_f64)
-}
-
-fn required<'a>(doc: &'a Value, key: &str, what: &str) -> Result<&'a str> {
-    doc.get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Decode {
-            message: format!("{what} without `{key}`"),
-        })
-}
-
 impl Attachment {
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         Ok(Self {
-            id: required(doc, "_id", "attachment")?.to_owned(),
+            id: required(doc, "_id", "attachment")?,
             file_name: text(doc, "fileName").unwrap_or_else(|| "attachment".into()),
             mime_type: text(doc, "mimeType").unwrap_or_default(),
             size: number(doc, "size").unwrap_or(0.0).max(0.0) as u64,
@@ -175,8 +160,8 @@ impl Message {
             None => Vec::new(),
         };
         Ok(Self {
-            id: required(doc, "_id", "message")?.to_owned(),
-            conversation_id: required(doc, "conversationId", "message")?.to_owned(),
+            id: required(doc, "_id", "message")?,
+            conversation_id: required(doc, "conversationId", "message")?,
             sender_id: text(doc, "senderId").unwrap_or_default(),
             sender_type: SenderType::parse(
                 doc.get("senderType").and_then(Value::as_str).unwrap_or(""),
@@ -194,14 +179,7 @@ impl Message {
 
     /// Decodes the array `messages:list` returns.
     pub(crate) fn list_from_json(value: &Value) -> Result<Vec<Self>> {
-        value
-            .as_array()
-            .ok_or_else(|| Error::Decode {
-                message: "messages:list did not return an array".into(),
-            })?
-            .iter()
-            .map(Self::from_json)
-            .collect()
+        crate::doc::list(value, "messages", Self::from_json)
     }
 }
 
@@ -212,7 +190,7 @@ impl Conversation {
             _ => None,
         };
         Ok(Self {
-            id: required(doc, "_id", "conversation")?.to_owned(),
+            id: required(doc, "_id", "conversation")?,
             status: ConversationStatus::parse(
                 doc.get("status").and_then(Value::as_str).unwrap_or(""),
             ),
@@ -227,14 +205,7 @@ impl Conversation {
 
     /// Decodes the array `conversations:listByVisitor` returns.
     pub(crate) fn list_from_json(value: &Value) -> Result<Vec<Self>> {
-        value
-            .as_array()
-            .ok_or_else(|| Error::Decode {
-                message: "conversations:listByVisitor did not return an array".into(),
-            })?
-            .iter()
-            .map(Self::from_json)
-            .collect()
+        crate::doc::list(value, "conversations", Self::from_json)
     }
 }
 

@@ -442,10 +442,8 @@ impl Outbox {
         let value = inner
             .session
             .call(fns::LIST_MESSAGES, |c| {
-                let mut args = serde_json::Map::new();
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(item.conversation_id));
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
                 args
             })
             .await?;
@@ -497,7 +495,7 @@ impl Outbox {
         let result = inner
             .session
             .call(fns::SEND_MESSAGE, |c| {
-                let mut args = serde_json::Map::new();
+                let mut args = c.visitor_args();
                 args.insert("conversationId".into(), json!(item.conversation_id));
                 args.insert("senderId".into(), json!(c.visitor_id));
                 args.insert("senderType".into(), json!("visitor"));
@@ -505,8 +503,6 @@ impl Outbox {
                 if !item.attachment_ids.is_empty() {
                     args.insert("attachmentIds".into(), json!(item.attachment_ids));
                 }
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args.insert("sessionToken".into(), json!(c.token.expose()));
                 args
             })
             .await;

@@ -108,7 +108,8 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
         };
     }
     // Attachment binding refusals (contract §7): the attachment ids must change.
-    if text.starts_with("Attachment ") || text.starts_with("Not authorized to use this attachment") {
+    if text.starts_with("Attachment ") || text.starts_with("Not authorized to use this attachment")
+    {
         return ServerFailure::InvalidValue {
             field: "attachmentIds".into(),
             reason: message,

@@ -1,0 +1,58 @@
+//! Reading fields of Convex documents (JSON objects) leniently: optional fields may be absent,
+//! unknown fields are ignored, and a missing required field is a typed decode error.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// A string field, if present.
+pub(crate) fn text(doc: &Value, key: &str) -> Option<String> {
+    doc.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A number field, if present.
+pub(crate) fn number(doc: &Value, key: &str) -> Option<f64> {
+    doc.get(key).and_then(Value::as_f64)
+}
+
+/// A boolean field, or `default`.
+pub(crate) fn flag(doc: &Value, key: &str, default: bool) -> bool {
+    doc.get(key).and_then(Value::as_bool).unwrap_or(default)
+}
+
+/// A string field that must be present (`what` names the document in the error).
+pub(crate) fn required(doc: &Value, key: &str, what: &str) -> Result<String> {
+    text(doc, key).ok_or_else(|| Error::Decode {
+        message: format!("{what} without `{key}`"),
+    })
+}
+
+/// A list of strings, or empty.
+pub(crate) fn strings(doc: &Value, key: &str) -> Vec<String> {
+    doc.get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Decodes every element of an array answer.
+pub(crate) fn list<T>(
+    value: &Value,
+    what: &str,
+    decode: impl Fn(&Value) -> Result<T>,
+) -> Result<Vec<T>> {
+    value
+        .as_array()
+        .ok_or_else(|| Error::Decode {
+            message: format!("expected a list of {what}"),
+        })?
+        .iter()
+        .map(decode)
+        .collect()
+}
