@@ -63,6 +63,8 @@ mod export;
 mod help_center;
 pub mod identity;
 mod messenger;
+#[cfg(test)]
+mod proptests;
 mod push;
 mod realtime;
 mod routes;

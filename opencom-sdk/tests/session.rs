@@ -130,14 +130,14 @@ async fn refresh_happens_once_below_a_quarter_of_the_lifetime() {
 }
 
 #[tokio::test]
-async fn fifty_concurrent_calls_around_the_threshold_refresh_once() {
+async fn a_hundred_concurrent_calls_around_the_threshold_refresh_once() {
     let h = Harness::new().await;
     let client = h.client();
     client.start().await.unwrap();
     h.mock.clock().advance(Duration::from_secs(19 * 3600));
     h.mock.clear_calls();
 
-    let calls = (0..50).map(|i| {
+    let calls = (0..100).map(|i| {
         let client = client.clone();
         async move {
             if i % 2 == 0 {
@@ -160,7 +160,7 @@ async fn fifty_concurrent_calls_around_the_threshold_refresh_once() {
         h.calls_to("widgetSessions:boot").is_empty(),
         "the session never broke"
     );
-    assert_eq!(h.calls_to("events:track").len(), 25);
+    assert_eq!(h.calls_to("events:track").len(), 50);
 }
 
 #[tokio::test]
@@ -349,4 +349,38 @@ async fn an_unreachable_deployment_is_a_network_error() {
         .build()
         .unwrap();
     assert!(matches!(client.start().await, Err(Error::Network { .. })));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storm_of_calls_at_expiry_reboots_once() {
+    let h = Harness::new().await;
+    let client = h.client();
+    let first = client.start().await.unwrap();
+    h.mock.clock().advance(25 * HOUR);
+    h.mock.clear_calls();
+    let calls = (0..100).map(|i| {
+        let client = client.clone();
+        async move {
+            if i % 2 == 0 {
+                client.visitor().heartbeat().await
+            } else {
+                client
+                    .events()
+                    .track("storm", Default::default())
+                    .await
+                    .map(|_| ())
+            }
+        }
+    });
+    for result in futures::future::join_all(calls).await {
+        assert!(result.is_ok(), "{result:?}");
+    }
+    assert_eq!(
+        h.calls_to("widgetSessions:boot").len(),
+        1,
+        "one re-boot for 100 calls"
+    );
+    assert!(h.calls_to("widgetSessions:refresh").is_empty());
+    assert_eq!(client.session().visitor_id().unwrap(), first.visitor_id);
+    assert_eq!(h.mock.events(&first.visitor_id).len(), 50);
 }

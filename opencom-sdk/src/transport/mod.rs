@@ -2,7 +2,7 @@
 //! `{status, value | errorMessage}` envelope, and nothing about Opencom's domains.
 
 mod functions;
-mod http;
+pub(crate) mod http;
 mod retry;
 
 pub(crate) use functions::{fns, Function};

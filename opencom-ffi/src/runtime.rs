@@ -1,0 +1,101 @@
+//! The runtime decision, in one place.
+//!
+//! Hosts (Swift, Kotlin, Python) drive the futures of exported `async` methods with their own
+//! executors, and uniffi's `async_runtime = "tokio"` would only wrap each call in a
+//! current-thread fallback runtime. The SDK's background work (heartbeat, live queries, the
+//! outbox, the WebSocket) needs a runtime that outlives any single call, so this crate owns
+//! **one** multi-thread tokio runtime for the whole process, created on first use:
+//!
+//! - every exported `async` method spawns its work on it ([`run`]) and the host awaits a
+//!   runtime-agnostic join handle; when the host cancels (drops) the call, the task is aborted;
+//! - synchronous methods that start background work (the `watch_*` listeners) enter it
+//!   ([`enter`]);
+//! - listener callbacks are made from its worker threads.
+//!
+//! Two worker threads: the SDK is I/O bound, and a phone has better uses for its cores.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+use std::task::{Context, Poll};
+
+use tokio::runtime::{Builder, EnterGuard, Runtime};
+use tokio::task::JoinHandle;
+
+use crate::error::OpencomError;
+
+/// Worker threads of the SDK runtime.
+const WORKER_THREADS: usize = 2;
+
+static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+
+/// The process-wide SDK runtime, created on first use.
+pub(crate) fn runtime() -> Result<&'static Runtime, OpencomError> {
+    RUNTIME
+        .get_or_init(|| {
+            Builder::new_multi_thread()
+                .worker_threads(WORKER_THREADS)
+                .thread_name("opencom-sdk")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| OpencomError::Internal {
+            detail: format!("cannot start the SDK runtime: {e}"),
+        })
+}
+
+/// Enters the runtime on this thread, so that SDK calls which spawn background tasks can be
+/// made from a host thread.
+pub(crate) fn enter() -> Result<EnterGuard<'static>, OpencomError> {
+    Ok(runtime()?.enter())
+}
+
+/// Spawns a task on the runtime; used for listener pumps that live as long as a subscription.
+pub(crate) fn spawn<F>(future: F) -> Result<JoinHandle<()>, OpencomError>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    Ok(runtime()?.spawn(future))
+}
+
+/// Runs an SDK call on the runtime and converts its result at the boundary. The host awaits a
+/// join handle; dropping the returned future (the host cancelled the call) aborts the task.
+pub(crate) async fn run<F, U, T>(future: F) -> Result<T, OpencomError>
+where
+    F: Future<Output = Result<U, opencom_sdk::Error>> + Send + 'static,
+    U: Send + 'static,
+    T: From<U>,
+{
+    let handle = AbortOnDrop(runtime()?.spawn(future));
+    match handle.await {
+        Ok(Ok(value)) => Ok(T::from(value)),
+        Ok(Err(e)) => Err(e.into()),
+        Err(e) => Err(OpencomError::Internal {
+            detail: if e.is_panic() {
+                "the SDK task panicked".into()
+            } else {
+                "the SDK task was cancelled".into()
+            },
+        }),
+    }
+}
+
+/// A join handle that aborts its task when dropped before completion.
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        // A no-op once the task has finished.
+        self.0.abort();
+    }
+}

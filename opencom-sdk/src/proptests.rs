@@ -1,0 +1,111 @@
+//! Property tests: the parsers and validators that see untrusted input never panic, and keep
+//! their promises on arbitrary input. (The cargo-fuzz targets run the same functions for longer.)
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use crate::attributes::{
+    validate_custom_attributes, validate_event_properties, AttributeValue, Attributes,
+};
+use crate::routes::{parse_deep_link, parse_push};
+use crate::transport::http::decode_response;
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<f64>().prop_map(|f| json!(f)),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(".{0,8}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn arb_attribute() -> impl Strategy<Value = AttributeValue> {
+    let leaf = prop_oneof![
+        Just(AttributeValue::Null),
+        any::<bool>().prop_map(AttributeValue::Bool),
+        any::<f64>().prop_map(AttributeValue::Number),
+        ".{0,10}".prop_map(AttributeValue::String),
+    ];
+    leaf.prop_recursive(5, 64, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(AttributeValue::List),
+            prop::collection::btree_map(".{0,6}", inner, 0..5).prop_map(AttributeValue::Map),
+        ]
+    })
+}
+
+fn depth(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::Map(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+        AttributeValue::List(l) => l.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn non_finite(value: &AttributeValue) -> bool {
+    match value {
+        AttributeValue::Number(n) => !n.is_finite(),
+        AttributeValue::Map(m) => m.values().any(non_finite),
+        AttributeValue::List(l) => l.iter().any(non_finite),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn the_envelope_decoder_never_panics(status in 100u16..600, body in prop::collection::vec(any::<u8>(), 0..256)) {
+        let _ = decode_response(status, &body, None);
+    }
+
+    #[test]
+    fn any_json_envelope_decodes_to_value_or_typed_error(status in prop_oneof![Just(200u16), Just(560u16)], value in arb_json()) {
+        let body = serde_json::to_vec(&json!({"status": "success", "value": value.clone()})).unwrap();
+        let decoded = decode_response(status, &body, None);
+        // f64 NaN/inf serialise as null, so compare through a JSON round trip.
+        let expected: Value = serde_json::from_slice(&serde_json::to_vec(&value).unwrap()).unwrap();
+        prop_assert_eq!(decoded, Ok(expected));
+    }
+
+    #[test]
+    fn push_and_deep_link_parsers_never_panic(payload in arb_json(), link in ".{0,80}") {
+        let _ = parse_push(&payload);
+        let _ = parse_deep_link(&link);
+        let _ = parse_deep_link(&format!("opencom://{link}"));
+    }
+
+    #[test]
+    fn deep_links_round_trip_for_safe_ids(id in "[A-Za-z0-9_-]{1,40}") {
+        prop_assert_eq!(
+            parse_deep_link(&format!("opencom://conversation/{id}")),
+            Some(crate::Route::Conversation { conversation_id: id.clone() })
+        );
+        prop_assert_eq!(
+            parse_push(&json!({"data": {"type": "new_message", "conversationId": id.clone()}})),
+            Some(crate::Route::NewMessage { conversation_id: id })
+        );
+    }
+
+    #[test]
+    fn attribute_validation_accepts_exactly_what_the_server_would(tree in prop::collection::btree_map("[a-z]{1,6}", arb_attribute(), 0..5)) {
+        let attrs: Attributes = tree;
+        let result = validate_custom_attributes(&attrs);
+        let too_deep = attrs.values().any(|v| depth(v) > 2);
+        let bad_number = attrs.values().any(non_finite);
+        if too_deep {
+            prop_assert!(result.is_err(), "accepted a tree deeper than the validator allows");
+        }
+        if result.is_ok() {
+            prop_assert!(!too_deep && !bad_number);
+        }
+        let _ = validate_event_properties(&attrs);
+    }
+}
