@@ -1,6 +1,8 @@
 //! Live delivery latency on loopback: server-mock's agent reply → the visitor's
 //! `watch_messages` stream yields it. Reports p50/p99/max over N replies for the WebSocket
-//! transport and for the HTTP polling fallback.
+//! transport (one thread growing to N messages — every update re-sends the whole list, as Convex
+//! does — and N replies spread over 10 threads of ~N/10 messages) and for the HTTP polling
+//! fallback.
 //!
 //! ```text
 //! cargo bench -p opencom-sdk --bench live_latency            # 1000 replies each
@@ -65,6 +67,49 @@ async fn measure(mode: RealtimeMode, poll: Duration, samples: usize) -> Vec<Dura
     latencies
 }
 
+/// 1000 replies spread over 10 conversations of at most ~100 messages each (typical threads).
+async fn measure_spread(samples: usize) -> Vec<Duration> {
+    let mock = ServerMock::start().await.unwrap();
+    let client = Opencom::builder(&mock.url(), &mock.workspace_id())
+        .heartbeat_interval(None)
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let mut threads = Vec::new();
+    for _ in 0..10 {
+        let conversation = client.conversations().create().await.unwrap();
+        let mut stream = client
+            .conversations()
+            .watch_messages(&conversation.id)
+            .unwrap();
+        let seen = stream.next().await.unwrap().unwrap().value.len();
+        threads.push((conversation.id, stream, seen));
+    }
+    let mut latencies = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let (id, stream, seen) = &mut threads[i % 10];
+        let started = Instant::now();
+        mock.agent_reply(id, &format!("reply {i}"));
+        loop {
+            let snapshot = tokio::time::timeout(Duration::from_secs(30), stream.next())
+                .await
+                .expect("delivered within 30 s")
+                .unwrap()
+                .unwrap();
+            if snapshot.value.len() > *seen {
+                *seen = snapshot.value.len();
+                break;
+            }
+        }
+        // The first reply of each thread also pays for the socket warm-up.
+        if i >= 10 {
+            latencies.push(started.elapsed());
+        }
+    }
+    latencies.sort();
+    latencies
+}
+
 fn report(name: &str, latencies: &[Duration]) {
     println!(
         "{name:<28} n={:<5} p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
@@ -87,7 +132,9 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let ws = measure(RealtimeMode::WebSocket, Duration::from_secs(3), samples).await;
-        report("websocket", &ws);
+        report("websocket, one thread", &ws);
+        let spread = measure_spread(samples + 10).await;
+        report("websocket, 10 threads", &spread);
         let polling = measure(
             RealtimeMode::Polling,
             Duration::from_millis(50),

@@ -345,18 +345,19 @@ async fn run<T: Clone + PartialEq + Send + 'static>(
             match result {
                 Some(Ok(value)) => {
                     failures = 0;
-                    if let Some(suffix) = &spec.cache {
-                        if out.last_raw.as_ref() != Some(&value) {
-                            if let Ok(json) = serde_json::to_string(&value) {
-                                let key = cache_key(&inner, &creds, suffix);
-                                if let Err(e) = inner.services.storage.set(&key, &json).await {
-                                    tracing::debug!(error = %e, "could not cache a snapshot");
-                                }
-                            }
-                        }
-                    }
+                    let changed = out.last_raw.as_ref() != Some(&value);
+                    // Deliver first; the offline cache is written after, off the latency path.
+                    let cache_copy = (changed && spec.cache.is_some()).then(|| value.clone());
                     if !out.raw(&inner, value, false).await {
                         return;
+                    }
+                    if let (Some(suffix), Some(value)) = (&spec.cache, cache_copy) {
+                        if let Ok(json) = serde_json::to_string(&value) {
+                            let key = cache_key(&inner, &creds, suffix);
+                            if let Err(e) = inner.services.storage.set(&key, &json).await {
+                                tracing::debug!(error = %e, "could not cache a snapshot");
+                            }
+                        }
                     }
                 }
                 Some(Err(message)) => match inner.session.after_failure(&creds, &message).await {
