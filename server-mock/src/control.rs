@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::admin::NewArticle;
 use crate::faults::{Fault, FaultKind};
 use crate::server::Shared;
 use crate::util::{js_numbers, lock};
@@ -33,6 +34,30 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/workspaces/{id}/visitors", get(workspace_visitors))
         .route("/workspaces/{id}/csat", post(csat))
         .route("/workspaces/{id}/ai", post(ai))
+        .route("/workspaces/{id}/suggestions", post(suggestions))
+        .route("/workspaces/{id}/help-center", post(help_center))
+        .route("/workspaces/{id}/collections", post(add_collection))
+        .route("/workspaces/{id}/articles", post(add_article))
+        .route("/workspaces/{id}/ticket-form", post(ticket_form))
+        .route("/workspaces/{id}/office-hours", post(office_hours))
+        .route(
+            "/workspaces/{id}/messenger-settings",
+            post(messenger_settings),
+        )
+        .route(
+            "/workspaces/{id}/common-issue-buttons",
+            post(common_issue_button),
+        )
+        .route("/articles/{id}", get(article))
+        .route("/articles/{id}/feedback", get(article_feedback))
+        .route("/tickets/{id}", get(ticket))
+        .route(
+            "/tickets/{id}/comments",
+            get(ticket_comments).post(add_ticket_comment),
+        )
+        .route("/visitors/{id}/push-tokens", get(visitor_push_tokens))
+        .route("/push-deliveries", get(push_deliveries))
+        .route("/redact-errors", get(redact_state).post(set_redact))
         .route("/visitors/{id}", get(visitor))
         .route("/visitors/{id}/events", get(visitor_events))
         .route("/visitors/{id}/sessions", get(visitor_sessions))
@@ -471,4 +496,265 @@ async fn calls(State(shared): AppState) -> Json<Value> {
 async fn clear_calls(State(shared): AppState) -> Response {
     lock(&shared.calls).clear();
     ok()
+}
+
+async fn suggestions(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Enabled>,
+) -> Response {
+    setting(
+        &shared,
+        "automationSettings",
+        &id,
+        "suggestArticlesEnabled",
+        body.enabled,
+    )
+}
+
+#[derive(Deserialize)]
+struct HelpCenterPolicy {
+    public: bool,
+}
+
+async fn help_center(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<HelpCenterPolicy>,
+) -> Response {
+    if shared.set_help_center_public(&id, body.public) {
+        ok()
+    } else {
+        not_found("Workspace")
+    }
+}
+
+fn bad_request(error: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": error.into()})),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewCollectionDto {
+    name: String,
+    #[serde(default)]
+    parent_id: Option<String>,
+    #[serde(default)]
+    order: Option<f64>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    icon: Option<String>,
+}
+
+async fn add_collection(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<NewCollectionDto>,
+) -> Response {
+    let mut extra = serde_json::Map::new();
+    if let Some(description) = body.description {
+        extra.insert("description".into(), json!(description));
+    }
+    if let Some(icon) = body.icon {
+        extra.insert("icon".into(), json!(icon));
+    }
+    match shared.add_collection(
+        &id,
+        &body.name,
+        body.parent_id.as_deref(),
+        body.order.unwrap_or(1.0),
+        extra,
+    ) {
+        Some(collection_id) => Json(json!({"collectionId": collection_id})).into_response(),
+        None => not_found("Workspace or parent collection"),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ArticleStatusDto {
+    Published,
+    Draft,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ArticleVisibilityDto {
+    Public,
+    Internal,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewArticleDto {
+    title: String,
+    content: String,
+    #[serde(default)]
+    status: Option<ArticleStatusDto>,
+    #[serde(default)]
+    collection_id: Option<String>,
+    #[serde(default)]
+    visibility: Option<ArticleVisibilityDto>,
+    #[serde(default)]
+    order: Option<f64>,
+}
+
+async fn add_article(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<NewArticleDto>,
+) -> Response {
+    let mut article = match body.status {
+        Some(ArticleStatusDto::Draft) => NewArticle::draft(body.title, body.content),
+        Some(ArticleStatusDto::Published) | None => NewArticle::published(body.title, body.content),
+    };
+    if let Some(collection) = body.collection_id.as_deref() {
+        article = article.collection(collection);
+    }
+    if matches!(body.visibility, Some(ArticleVisibilityDto::Internal)) {
+        article = article.internal();
+    }
+    if let Some(order) = body.order {
+        article = article.order(order);
+    }
+    match shared.add_article(&id, &article) {
+        Some(article_id) => Json(json!({"articleId": article_id})).into_response(),
+        None => not_found("Workspace or collection"),
+    }
+}
+
+async fn article(State(shared): AppState, Path(id): Path<String>) -> Response {
+    found_or_404(shared.doc_in("articles", &id), "Article")
+}
+
+async fn article_feedback(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "articleFeedback",
+        "articleId",
+        &id,
+    )))
+}
+
+#[derive(Deserialize)]
+struct TicketFormDto {
+    fields: Value,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+async fn ticket_form(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<TicketFormDto>,
+) -> Response {
+    if shared.doc_in("workspaces", &id).is_none() {
+        return not_found("Workspace");
+    }
+    match shared.set_default_ticket_form(&id, body.fields, body.name, body.description) {
+        Ok(form_id) => Json(json!({"formId": form_id})).into_response(),
+        Err(error) => bad_request(error),
+    }
+}
+
+fn upsert_response(shared: &Shared, id: &str, result: Result<(), String>) -> Response {
+    match result {
+        Ok(()) => ok(),
+        Err(_) if shared.doc_in("workspaces", id).is_none() => not_found("Workspace"),
+        Err(error) => bad_request(error),
+    }
+}
+
+async fn office_hours(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let result = shared.set_office_hours(&id, body);
+    upsert_response(&shared, &id, result)
+}
+
+async fn messenger_settings(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let result = shared.set_messenger_settings(&id, body);
+    upsert_response(&shared, &id, result)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ButtonDto {
+    label: String,
+    #[serde(default)]
+    article_id: Option<String>,
+}
+
+async fn common_issue_button(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<ButtonDto>,
+) -> Response {
+    match shared.add_common_issue_button(&id, &body.label, body.article_id.as_deref()) {
+        Some(button_id) => Json(json!({"buttonId": button_id})).into_response(),
+        None => not_found("Workspace or article"),
+    }
+}
+
+async fn ticket(State(shared): AppState, Path(id): Path<String>) -> Response {
+    found_or_404(shared.doc_in("tickets", &id), "Ticket")
+}
+
+async fn ticket_comments(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "ticketComments",
+        "ticketId",
+        &id,
+    )))
+}
+
+#[derive(Deserialize)]
+struct CommentDto {
+    text: String,
+    #[serde(default)]
+    internal: bool,
+}
+
+async fn add_ticket_comment(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<CommentDto>,
+) -> Response {
+    match shared.add_ticket_comment(&id, &body.text, body.internal) {
+        Some(comment_id) => Json(json!({"commentId": comment_id})).into_response(),
+        None => not_found("Ticket"),
+    }
+}
+
+async fn visitor_push_tokens(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "visitorPushTokens",
+        "visitorId",
+        &id,
+    )))
+}
+
+async fn push_deliveries(State(shared): AppState) -> Json<Value> {
+    Json(Value::Array(shared.push_deliveries()))
+}
+
+async fn redact_state(State(shared): AppState) -> Json<Value> {
+    Json(json!({"enabled": shared.redacting()}))
+}
+
+async fn set_redact(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
+    shared.set_redact_errors(body.enabled);
+    Json(json!({"enabled": shared.redacting()}))
 }

@@ -14,12 +14,21 @@
 //! (createForVisitor, getOrCreateForVisitor, listByVisitor, getTotalUnreadForVisitor, get,
 //! markAsRead), `messages` (list, send), `supportAttachments` (generateUploadUrl,
 //! finalizeUpload), `reporting` (getCsatEligibility, submitCsatResponse),
-//! `aiAgent:getPublicSettings`, `aiAgentActions:generateResponse`, `workspaces` (get,
-//! validateOrigin, getPublicWorkspaceContext), `identityVerification:isRequired` and
-//! `discovery:getMetadata`. Any other path answers Convex's "Could not find public function"
-//! error. There are no agent identities: agent-only paths answer as for an unauthenticated
-//! caller, and the control API plays the agent ([`ServerMock::agent_reply`],
-//! [`ServerMock::close_conversation`]).
+//! `aiAgent:getPublicSettings`, `aiAgentActions:generateResponse`, the help center (`articles`:
+//! listForVisitor, searchForVisitor, getForVisitor, get, list, search, submitFeedback;
+//! `collections`: listHierarchyForVisitor, list, listHierarchy, get;
+//! `suggestions:searchForWidget`), `visitorPushTokens` (register, unregister,
+//! setNotificationsEnabled, getByVisitor), `tickets` (create, listByVisitor, get, getComments,
+//! addComment), `ticketForms:getDefaultForVisitor`, the messenger configuration (`officeHours`:
+//! isCurrentlyOpen, getExpectedReplyTime, getOrDefault, get; `messengerSettings`:
+//! getPublicSettings, getPublicHomeConfig; `automationSettings`: getOrCreate, get;
+//! `commonIssueButtons:list`), `workspaces` (get, validateOrigin, getPublicWorkspaceContext),
+//! `identityVerification:isRequired` and `discovery:getMetadata`. Any other path answers
+//! Convex's "Could not find public function" error. There are no agent identities: agent-only
+//! paths answer as for an unauthenticated caller, and the control API plays the agent and the
+//! admin ([`ServerMock::agent_reply`], [`ServerMock::close_conversation`],
+//! [`ServerMock::add_ticket_comment`], [`ServerMock::add_article`], …). Push notifications are
+//! recorded, not sent ([`ServerMock::push_deliveries`]).
 //!
 //! ## Getting started
 //!
@@ -61,6 +70,8 @@
 //! * A request refused before any function runs: 4xx `{"code","message"}` (`BadJsonBody`,
 //!   `BadFormat`, `InvalidAuthHeader`, `InvalidClientVersion`).
 //! * Mutations are transactional: a function that throws leaves no writes behind.
+//! * [`ServerMock::set_redact_errors`] makes every function error (HTTP and WebSocket) only
+//!   `[Request ID: <16 hex>] Server Error`, as a production deployment sends it.
 //!
 //! ## Live queries (WebSocket sync protocol)
 //!
@@ -89,13 +100,31 @@
 //! The same controls are available over HTTP under `/_mock/…` (JSON), for tests written in
 //! other languages: `GET /_mock/info`, `POST /_mock/workspaces`, `POST
 //! /_mock/workspaces/{id}/allowed-origins`, `…/identity-verification`, `…/session-lifetime`,
-//! `…/csat`, `…/ai`, `GET …/visitors`, `GET
-//! /_mock/visitors/{id}[/events|/sessions|/conversations]`, `GET
-//! /_mock/conversations/{id}/messages`, `POST /_mock/conversations/{id}/agent-reply|close`,
-//! `POST /_mock/attachments/reject-next-finalize`, `GET|POST /_mock/ws`, `POST
-//! /_mock/ws/drop`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`, `GET|POST|DELETE
-//! /_mock/faults`, `POST /_mock/faults/latency|random|pause-random`, `GET|DELETE
-//! /_mock/calls`. See the README for the bodies.
+//! `…/csat`, `…/ai`, `…/suggestions`, `…/help-center`, `…/collections`, `…/articles`,
+//! `…/ticket-form`, `…/office-hours`, `…/messenger-settings`, `…/common-issue-buttons`, `GET
+//! …/visitors`, `GET /_mock/visitors/{id}[/events|/sessions|/conversations|/push-tokens]`, `GET
+//! /_mock/conversations/{id}/messages`, `POST /_mock/conversations/{id}/agent-reply|close`, `GET
+//! /_mock/articles/{id}[/feedback]`, `GET /_mock/tickets/{id}`, `GET|POST
+//! /_mock/tickets/{id}/comments`, `GET /_mock/push-deliveries`, `GET|POST
+//! /_mock/redact-errors`, `POST /_mock/attachments/reject-next-finalize`, `GET|POST /_mock/ws`,
+//! `POST /_mock/ws/drop`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`,
+//! `GET|POST|DELETE /_mock/faults`, `POST /_mock/faults/latency|random|pause-random`,
+//! `GET|DELETE /_mock/calls`. See the README for the bodies.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! use server_mock::{NewArticle, ServerMock};
+//!
+//! let mock = ServerMock::start().await?;
+//! let ws = mock.workspace_id();
+//! let guides = mock.add_collection(&ws, "Guides", None, 1.0);
+//! let article = mock.add_article(&ws, NewArticle::published("Reset your password", "…").collection(&guides));
+//! mock.set_suggestions_enabled(&ws, true);
+//! mock.set_default_ticket_form(&ws, serde_json::json!([]));
+//! assert!(mock.article_feedback(&article).is_empty());
+//! assert!(mock.push_deliveries().is_empty());
+//! # Ok(()) }
+//! ```
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -105,6 +134,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+mod admin;
 mod calls;
 mod clock;
 mod control;
@@ -119,6 +149,7 @@ mod sync;
 mod util;
 mod validator;
 
+pub use admin::NewArticle;
 pub use calls::{CallOutcome, RecordedCall, Transport};
 pub use clock::MockClock;
 pub use faults::{Fault, FaultInjector, FaultKind};

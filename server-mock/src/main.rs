@@ -64,6 +64,12 @@ struct Args {
     /// Turn the (canned) AI agent on for the default workspace.
     #[arg(long)]
     ai: bool,
+    /// Turn instant article suggestions on for the default workspace.
+    #[arg(long)]
+    suggestions: bool,
+    /// Redact every function error to "[Request ID: …] Server Error", as production Convex does.
+    #[arg(long)]
+    redact_errors: bool,
 }
 
 #[tokio::main]
@@ -110,6 +116,10 @@ async fn main() -> std::io::Result<()> {
     if args.ai {
         mock.set_ai_enabled(&workspace_id, true);
     }
+    if args.suggestions {
+        mock.set_suggestions_enabled(&workspace_id, true);
+    }
+    mock.set_redact_errors(args.redact_errors);
     if let Some(secs) = args.session_lifetime_secs {
         mock.set_session_lifetime(&workspace_id, Duration::from_secs(secs));
     }

@@ -31,7 +31,7 @@ use crate::convex::{
 };
 use crate::db::{doc, Db, Doc, DocExt};
 use crate::faults::{FaultInjector, Injected};
-use crate::functions::{discovery, messages, registry};
+use crate::functions::{automation_settings, discovery, messages, registry};
 use crate::registry::{Hooks, Registry, RunEnv};
 use crate::storage::Blobs;
 use crate::sync::SyncHub;
@@ -102,9 +102,11 @@ impl Shared {
         self.redact_errors.load(Ordering::SeqCst)
     }
 
-    /// Turns production-style error redaction on or off.
+    /// Turns production-style error redaction on or off; live subscriptions re-run, so a
+    /// failing query is sent again in the new form.
     pub(crate) fn set_redact_errors(&self, redact: bool) {
         self.redact_errors.store(redact, Ordering::SeqCst);
+        self.sync.notify();
     }
 
     /// The `errorMessage` to send for a function error (redacted when that mode is on).
@@ -194,7 +196,7 @@ impl Shared {
     }
 
     /// Patches a workspace; false if there is no such workspace.
-    fn patch_workspace(&self, workspace_id: &str, fields: Doc) -> bool {
+    pub(crate) fn patch_workspace(&self, workspace_id: &str, fields: Doc) -> bool {
         self.write(|db, _| {
             if db.table_of(workspace_id) != Some("workspaces") {
                 tracing::warn!(workspace_id, "no such workspace");
@@ -220,9 +222,16 @@ impl Shared {
             match existing {
                 Some(id) => db.patch(&id, fields),
                 None => {
-                    fields.insert("workspaceId".into(), json!(workspace_id));
-                    fields.insert("createdAt".into(), json!(now));
-                    db.insert(table, fields, now);
+                    // A new automation row starts from `automationSettings:upsert`'s defaults.
+                    let mut row = if table == "automationSettings" {
+                        automation_settings::defaults()
+                    } else {
+                        Doc::new()
+                    };
+                    row.extend(fields);
+                    row.insert("workspaceId".into(), json!(workspace_id));
+                    row.insert("createdAt".into(), json!(now));
+                    db.insert(table, row, now);
                     true
                 }
             }
@@ -230,7 +239,7 @@ impl Shared {
     }
 
     /// The agent user of a workspace that agent replies come from (created on first use).
-    fn agent_user(db: &mut Db, workspace_id: &str, now: f64) -> String {
+    pub(crate) fn agent_user(db: &mut Db, workspace_id: &str, now: f64) -> String {
         if let Some(user) = db.find("users", |u| {
             u.str_field("workspaceId") == Some(workspace_id) && u.str_field("role") == Some("agent")
         }) {

@@ -33,7 +33,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::calls::{CallOutcome, Transport};
-use crate::convex::{args_object, normalize_path, Endpoint, FnError, FnResult};
+use crate::convex::{args_object, normalize_path, Endpoint, FnError};
 use crate::server::{json_response, Shared};
 use crate::util::js_numbers;
 

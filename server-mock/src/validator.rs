@@ -49,7 +49,6 @@ pub(crate) mod v {
     pub(crate) fn null() -> Validator {
         Validator::Null
     }
-    #[allow(dead_code)] // kept for the modules of later phases (e.g. `auth:signIn` params)
     pub(crate) fn any() -> Validator {
         Validator::Any
     }

@@ -13,17 +13,63 @@ use std::collections::{BTreeSet, HashMap};
 
 use reqwest::Method;
 use serde_json::Value;
-use server_mock::ServerMock;
+use server_mock::{NewArticle, ServerMock};
 
 const FIXTURES: &str = include_str!("fixtures/fixtures.jsonl");
 
-/// The fixtures this phase is expected to replay (wire behaviour, sessions, visitors, events,
-/// discovery, conversations, messages, AI settings). Checked exactly so a regression that silently
-/// skips one fails the test.
+/// The fixtures the mock is expected to replay (wire behaviour, sessions, visitors, events,
+/// discovery, conversations, messages, help center, push tokens, messenger configuration,
+/// tickets, AI settings). Checked exactly so a regression that silently skips one fails the
+/// test. Not replayed: 32–34 (carousels, checklists, outbound messages: not implemented) and
+/// the agent-authenticated ones (applied through the control API instead, or skipped).
 const EXPECTED_REPLAYED: &[u64] = &[
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 23, 24, 30, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46,
-    47, 49, 50, 51, 55, 59,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28,
+    29, 30, 31, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 49, 50, 51, 55, 59,
 ];
+
+/// The recorded help center (seeded through the control API before the replay): the
+/// collection "Getting Started", its published article and a draft.
+const RECORDED_COLLECTION: &str = "10006;collections";
+const RECORDED_ARTICLE: &str = "10007;articles";
+const RECORDED_DRAFT: &str = "10009;articles";
+
+/// Seeds the recorded help center and maps the recorded ids to the live ones.
+#[allow(clippy::expect_used)]
+async fn seed_help_center(mock: &ServerMock, map: &mut HashMap<String, String>) {
+    let ws = mock.workspace_id();
+    let (status, body) = common::control(
+        mock,
+        "POST",
+        &format!("/workspaces/{ws}/collections"),
+        Some(serde_json::json!({"name": "Getting Started", "order": 1,
+                                "description": "Basics for new users"})),
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let collection = body["collectionId"]
+        .as_str()
+        .expect("collection")
+        .to_owned();
+    let article = mock.add_article(
+        &ws,
+        NewArticle::published(
+            "How to reset your password",
+            "Open Settings, choose Security and click **Reset password**. You will get an email.",
+        )
+        .collection(&collection),
+    );
+    let draft = mock.add_article(
+        &ws,
+        NewArticle::draft("Upcoming billing changes", "Draft").collection(&collection),
+    );
+    assert_eq!(
+        mock.article(&article).expect("article")["slug"],
+        "how-to-reset-your-password"
+    );
+    map.insert(RECORDED_COLLECTION.to_owned(), collection);
+    map.insert(RECORDED_ARTICLE.to_owned(), article);
+    map.insert(RECORDED_DRAFT.to_owned(), draft);
+}
 
 /// The fixtures applied through the control API instead (they need agent auth).
 const EXPECTED_ADAPTED: &[u64] = &[11, 25, 48, 52];
@@ -151,6 +197,7 @@ async fn recorded_fixtures_replay_against_the_mock() {
     let mut adapted: Vec<u64> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
+    seed_help_center(&mock, &mut map).await;
 
     for line in FIXTURES.lines().filter(|l| !l.trim().is_empty()) {
         let fixture: Value = serde_json::from_str(line).expect("fixture json");
@@ -291,4 +338,19 @@ async fn recorded_fixtures_replay_against_the_mock() {
     );
     assert_eq!(replayed, EXPECTED_REPLAYED, "replayed fixtures");
     assert_eq!(adapted, EXPECTED_ADAPTED);
+
+    // #25 ("agent reply after push token registered") pushed to the token of #21; the reply of
+    // #11 came before any token.
+    let conversation = map.get("10020;conversations").expect("conversation");
+    assert_eq!(
+        mock.push_deliveries(),
+        [serde_json::json!({
+            "to": "ExponentPushToken[smoke-test-token]",
+            "title": "Support",
+            "body": "Any luck? (push should be attempted)",
+            "data": {"conversationId": conversation, "type": "new_message"},
+            "sound": "default",
+            "priority": "high",
+        })]
+    );
 }

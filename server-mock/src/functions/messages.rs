@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::support_attachments::{bind_to_message, descriptors};
+use super::support_attachments::{bind_staged, descriptors, requested_ids, Binding};
+use super::visitor_push_tokens::notify_support_message;
 use super::widget_sessions::resolve_visitor_from_session;
 use crate::convex::{FnError, FnResult};
 use crate::db::{doc, Db, Doc, DocExt};
@@ -151,17 +152,14 @@ fn send(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
         now,
     );
     if let (Some(visitor_id), "visitor") = (visitor_id.as_deref(), sender_type) {
-        let requested: Vec<String> = args
-            .get("attachmentIds")
-            .and_then(Value::as_array)
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let bound = bind_to_message(ctx, &workspace_id, &requested, visitor_id, &message_id)?;
+        let requested = requested_ids(args);
+        let bound = bind_staged(
+            ctx,
+            &workspace_id,
+            &requested,
+            visitor_id,
+            Binding::Message(&message_id),
+        )?;
         if !bound.is_empty() {
             ctx.db
                 .patch(&message_id, doc([("attachmentIds", Some(json!(bound)))]));
@@ -186,7 +184,8 @@ fn send(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
 }
 
 /// Inserts an agent reply (the control API's stand-in for an agent using the inbox), with the
-/// same effects as `messages:send` with `senderType: "agent"`. Returns the message id.
+/// same effects as `messages:send` with `senderType: "agent"` (including the push to the
+/// visitor's devices). Returns the message id.
 pub(crate) fn insert_agent_reply(
     db: &mut Db,
     now: f64,
@@ -218,10 +217,12 @@ pub(crate) fn insert_agent_reply(
             ("unreadByVisitor", Some(json!(unread + 1.0))),
         ]),
     );
+    notify_support_message(db, now, conversation_id, text);
     Some(message_id)
 }
 
-/// Inserts a bot message (`internalSendBotMessage`): bumps `unreadByVisitor`.
+/// Inserts a bot message (`internalSendBotMessage`): bumps `unreadByVisitor` and pushes it to
+/// the visitor's devices.
 pub(crate) fn insert_bot_message(
     ctx: &mut Ctx<'_>,
     conversation: &Doc,
@@ -254,5 +255,6 @@ pub(crate) fn insert_bot_message(
             ("unreadByVisitor", Some(json!(unread + 1.0))),
         ]),
     );
+    notify_support_message(ctx.db, now, &conversation_id, content);
     message_id
 }

@@ -192,14 +192,48 @@ fn distinct(ids: &[String]) -> Vec<String> {
     out
 }
 
+/// What staged attachments are bound to: the field set on them and the parent's id.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Binding<'a> {
+    /// `messageId`.
+    Message(&'a str),
+    /// `ticketId`.
+    Ticket(&'a str),
+    /// `ticketCommentId`.
+    TicketComment(&'a str),
+}
+
+impl Binding<'_> {
+    fn field(self) -> (&'static str, String) {
+        match self {
+            Self::Message(id) => ("messageId", id.to_owned()),
+            Self::Ticket(id) => ("ticketId", id.to_owned()),
+            Self::TicketComment(id) => ("ticketCommentId", id.to_owned()),
+        }
+    }
+}
+
+/// The attachment ids of an `attachmentIds` argument (absent → none).
+pub(crate) fn requested_ids(args: &Doc) -> Vec<String> {
+    args.get("attachmentIds")
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `bindStagedSupportAttachments`: checks every attachment, then marks them attached to the
-/// message. Returns the bound ids (distinct, in the order given).
-pub(crate) fn bind_to_message(
+/// message, ticket or ticket comment. Returns the bound ids (distinct, in the order given).
+pub(crate) fn bind_staged(
     ctx: &mut Ctx<'_>,
     workspace_id: &str,
     attachment_ids: &[String],
     visitor_id: &str,
-    message_id: &str,
+    binding: Binding<'_>,
 ) -> Result<Vec<String>, FnError> {
     let ids = distinct(attachment_ids);
     if ids.is_empty() {
@@ -242,16 +276,14 @@ pub(crate) fn bind_to_message(
             return Err(FnError::msg("Not authorized to use this attachment"));
         }
     }
+    let (key, parent_id) = binding.field();
     for id in &ids {
-        ctx.db.patch_unset(
-            id,
-            doc([
-                ("status", Some(json!("attached"))),
-                ("messageId", Some(json!(message_id))),
-                ("attachedAt", Some(json!(now))),
-            ]),
-            &["expiresAt"],
-        );
+        let mut fields = doc([
+            ("status", Some(json!("attached"))),
+            ("attachedAt", Some(json!(now))),
+        ]);
+        fields.insert(key.to_owned(), json!(parent_id));
+        ctx.db.patch_unset(id, fields, &["expiresAt"]);
     }
     Ok(ids)
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::identity_verification::{enabled_and_required, mode_is_required, verify_identity};
 use super::origin_validation::require_valid_origin;
 use super::support_attachments::move_uploads;
+use super::visitor_push_tokens::move_push_tokens;
 use super::widget_sessions::resolve_visitor_from_session;
 use crate::convex::{FnError, FnResult};
 use crate::db::{doc, Doc, DocExt};
@@ -19,9 +20,9 @@ use crate::validator::{shared, v::*};
 const ONLINE_THRESHOLD_MS: f64 = 2.0 * 60.0 * 1000.0;
 
 /// Tables whose rows point at a visitor through `visitorId` and follow it in an email merge
-/// (filtered to the merge's workspace). Push tokens need their own de-duplicating move and are
-/// handled separately once that module exists. Messages and uploads are moved by
-/// [`reassign_visitor_links`] too.
+/// (filtered to the merge's workspace). Push tokens need their own de-duplicating move
+/// ([`move_push_tokens`]); messages and uploads are moved by [`reassign_visitor_links`] too.
+/// Tickets stay with the merged-away visitor id, as in Opencom.
 const VISITOR_LINKED_TABLES: &[&str] =
     &["conversations", "widgetSessions", "events", "csatResponses"];
 
@@ -147,6 +148,7 @@ fn reassign_visitor_links(ctx: &mut Ctx<'_>, workspace_id: &str, source: &str, t
         ctx.db.patch(&id, doc([("senderId", Some(json!(target)))]));
     }
     move_uploads(ctx, source, target);
+    move_push_tokens(ctx, workspace_id, source, target);
     for table in VISITOR_LINKED_TABLES {
         let ids: Vec<String> = ctx
             .db

@@ -338,7 +338,7 @@ fn revoke(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     Ok(json!({"success": true}))
 }
 
-fn validate_session_token(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+pub(crate) fn validate_session_token(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
     match resolve_visitor_from_session(ctx, args.str_field("sessionToken"), workspace_id) {
         Ok(resolved) => {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::discovery::oldest_workspace;
+use super::articles::{help_center_is_public, is_visible};
 use super::origin_validation::{allowed_origins, matches_allowed_origin};
 use crate::convex::FnResult;
 use crate::db::{Doc, DocExt};
@@ -47,7 +47,7 @@ fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     }))
 }
 
-fn validate_origin(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+pub(crate) fn validate_origin(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
     let origin = args.str_field("origin").unwrap_or_default();
     if ctx.db.get(workspace_id).is_none() {
@@ -79,11 +79,45 @@ fn public_context(workspace: &Doc) -> Value {
     })
 }
 
-/// With a `workspaceId`: that workspace. Otherwise (no help-center articles exist in this
-/// phase) the oldest workspace.
+/// With a `workspaceId`: that workspace. Else, with an `articleSlug` that exactly one public
+/// help center publishes: that workspace. Else the oldest workspace with a published public
+/// article, else the oldest workspace.
 fn get_public_workspace_context(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     if let Some(id) = args.str_field("workspaceId") {
         return Ok(ctx.db.get(id).map_or(Value::Null, public_context));
     }
-    Ok(oldest_workspace(ctx.db).map_or(Value::Null, public_context))
+    let readable = |article: &Doc| {
+        article
+            .str_field("workspaceId")
+            .is_some_and(|w| help_center_is_public(ctx.db, w))
+            && is_visible(article)
+    };
+    if let Some(slug) = args.non_empty("articleSlug") {
+        let mut workspaces: Vec<&str> = ctx
+            .db
+            .scan("articles")
+            .filter(|a| a.str_field("slug") == Some(slug) && readable(a))
+            .filter_map(|a| a.str_field("workspaceId"))
+            .collect();
+        workspaces.sort_unstable();
+        workspaces.dedup();
+        if let [only] = workspaces.as_slice() {
+            return Ok(ctx.db.get(only).map_or(Value::Null, public_context));
+        }
+    }
+    let mut by_age: Vec<&Doc> = ctx.db.scan("workspaces").collect();
+    by_age.sort_by(|a, b| {
+        let created = |d: &Doc| d.f64_field("createdAt").unwrap_or(0.0);
+        created(a).total_cmp(&created(b))
+    });
+    let with_content = by_age.iter().find(|w| {
+        help_center_is_public(ctx.db, w.id())
+            && ctx
+                .db
+                .scan("articles")
+                .any(|a| a.str_field("workspaceId") == Some(w.id()) && is_visible(a))
+    });
+    Ok(with_content
+        .or(by_age.first())
+        .map_or(Value::Null, |w| public_context(w)))
 }

@@ -69,6 +69,34 @@ pub async fn query(mock: &ServerMock, path: &str, args: Value) -> Result<Value, 
     envelope(status, body)
 }
 
+pub async fn action(mock: &ServerMock, path: &str, args: Value) -> Result<Value, String> {
+    let (status, body) = post(mock, "action", path, args).await;
+    envelope(status, body)
+}
+
+/// `GET`/`POST` (with a JSON body) on the control API; returns the HTTP status and body.
+pub async fn control(
+    mock: &ServerMock,
+    method: &str,
+    route: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let url = format!("{}/_mock{route}", mock.url());
+    let request = match method {
+        "GET" => client().get(url),
+        "DELETE" => client().delete(url),
+        _ => client().post(url),
+    };
+    let request = match body {
+        Some(body) => request.json(&body),
+        None => request,
+    };
+    let response = request.send().await.expect("control request");
+    let status = response.status();
+    let body = response.json::<Value>().await.expect("json body");
+    (status, body)
+}
+
 /// The text after `[Request ID: <16 hex>] Server Error\n`, checking the prefix.
 pub fn detail(error_message: &str) -> &str {
     let rest = error_message
