@@ -49,6 +49,8 @@
 //! - Host services are traits: [`Storage`] (with [`MemoryStorage`] and [`FileStorage`]) and
 //!   [`Clock`].
 //! - Errors: one small [`Error`] enum whose variants map to actions.
+//! - [`WorkspaceClient`] (feature `workspace`, on by default) is the agent side: Convex Auth
+//!   sign-in, the inbox and the visitor directory.
 //! - [`identity::user_hash`] computes the identity-verification HMAC — on your server.
 
 mod attributes;
@@ -74,6 +76,8 @@ mod storage;
 mod tickets;
 mod transport;
 mod visitor;
+#[cfg(feature = "workspace")]
+pub mod workspace;
 
 pub use attributes::{AttributeValue, Attributes};
 pub use client::{Discovery, Opencom, OpencomBuilder, SessionClient};
@@ -109,3 +113,9 @@ pub use tickets::{
 };
 pub use transport::RetryPolicy;
 pub use visitor::{User, Visitor, VisitorClient};
+#[cfg(feature = "workspace")]
+pub use workspace::{
+    AiWorkflowState, CurrentUser, InboxClient, InboxConversation, InboxFilter,
+    VisitorDirectoryClient, VisitorProfile, VisitorSummary, WorkspaceClient,
+    WorkspaceClientBuilder, WorkspaceMembership,
+};

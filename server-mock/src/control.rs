@@ -32,6 +32,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/workspaces/{id}/session-lifetime", post(session_lifetime))
         .route("/workspaces/{id}/visitors", get(workspace_visitors))
+        .route("/workspaces/{id}/agents", post(create_agent))
+        .route("/otp-code", post(otp_code))
         .route("/workspaces/{id}/csat", post(csat))
         .route("/workspaces/{id}/ai", post(ai))
         .route("/workspaces/{id}/suggestions", post(suggestions))
@@ -757,4 +759,40 @@ async fn redact_state(State(shared): AppState) -> Json<Value> {
 async fn set_redact(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
     shared.set_redact_errors(body.enabled);
     Json(json!({"enabled": shared.redacting()}))
+}
+
+#[derive(Deserialize)]
+struct NewAgentDto {
+    email: String,
+    password: String,
+    role: String,
+}
+
+async fn create_agent(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<NewAgentDto>,
+) -> Response {
+    let role = match body.role.parse::<crate::Role>() {
+        Ok(role) => role,
+        Err(error) => {
+            return (StatusCode::BAD_REQUEST, Json(json!({"error": error}))).into_response()
+        }
+    };
+    match crate::agents::create_agent(&shared, &id, &body.email, &body.password, role) {
+        Some(user_id) => Json(json!({"userId": user_id})).into_response(),
+        None => not_found("Workspace"),
+    }
+}
+
+#[derive(Deserialize)]
+struct OtpDto {
+    email: String,
+}
+
+async fn otp_code(State(shared): AppState, Json(body): Json<OtpDto>) -> Response {
+    found_or_404(
+        crate::agents::otp_code(&shared, &body.email).map(|code| json!({"code": code})),
+        "Sign-in code",
+    )
 }

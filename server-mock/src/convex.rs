@@ -268,12 +268,19 @@ pub(crate) fn check_client_version(value: &str) -> Result<(), Rejection> {
     }
 }
 
-/// Checks an `Authorization` header. No agent identities exist in this phase, so every header
-/// is refused as Convex refuses a token it cannot verify.
-pub(crate) fn check_authorization(value: &str) -> Result<(), Rejection> {
+/// Checks an `Authorization` header: `Bearer <JWT>` that `verify` accepts gives its identity;
+/// anything else is refused as Convex refuses a token it cannot verify (401
+/// `InvalidAuthHeader`, with ` (Invalid Compact JWS)` when it is not even a JWS).
+pub(crate) fn check_authorization<T>(
+    value: &str,
+    verify: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, Rejection> {
     let reason = match value.strip_prefix("Bearer ") {
         Some(token) if token.split('.').count() != 3 => " (Invalid Compact JWS)",
-        Some(_) => "",
+        Some(token) => match verify(token) {
+            Some(identity) => return Ok(identity),
+            None => "",
+        },
         None => {
             return Err(Rejection {
                 status: StatusCode::UNAUTHORIZED,

@@ -135,6 +135,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 mod admin;
+mod agents;
 mod calls;
 mod clock;
 mod control;
@@ -150,6 +151,7 @@ mod util;
 mod validator;
 
 pub use admin::NewArticle;
+pub use agents::Role;
 pub use calls::{CallOutcome, RecordedCall, Transport};
 pub use clock::MockClock;
 pub use faults::{Fault, FaultInjector, FaultKind};

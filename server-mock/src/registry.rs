@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::convex::{args_object, Endpoint, FnError, FnResult, Kind};
 use crate::db::{Db, Doc};
+use crate::functions::auth::Identity;
 use crate::validator::Validator;
 
 /// One-shot behaviours the control API arms for the next function run that reaches them.
@@ -26,6 +27,10 @@ pub(crate) struct RunEnv<'a> {
     /// `http://127.0.0.1:PORT`, for storage URLs.
     pub(crate) url: &'a str,
     pub(crate) hooks: &'a Hooks,
+    /// The verified agent identity (`Authorization: Bearer` or the socket's `Authenticate`).
+    pub(crate) identity: Option<&'a Identity>,
+    /// The key the mock signs its JWTs with.
+    pub(crate) jwt_key: &'a [u8],
 }
 
 /// What a handler sees while it runs: the database (inside a transaction) and the time.
@@ -36,6 +41,10 @@ pub(crate) struct Ctx<'a> {
     /// `http://127.0.0.1:PORT`, for storage URLs.
     pub(crate) url: &'a str,
     pub(crate) hooks: &'a Hooks,
+    /// The verified agent identity of the caller, if any.
+    pub(crate) identity: Option<&'a Identity>,
+    /// The key the mock signs its JWTs with.
+    pub(crate) jwt_key: &'a [u8],
 }
 
 /// A function implementation. It gets the validated argument object.
@@ -129,6 +138,8 @@ impl Registry {
             now: env.now,
             url: env.url,
             hooks: env.hooks,
+            identity: env.identity,
+            jwt_key: env.jwt_key,
         };
         let result = (def.handler)(&mut ctx, &args);
         match result {

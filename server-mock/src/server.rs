@@ -31,6 +31,7 @@ use crate::convex::{
 };
 use crate::db::{doc, Db, Doc, DocExt};
 use crate::faults::{FaultInjector, Injected};
+use crate::functions::auth::{verify_jwt, Identity};
 use crate::functions::{automation_settings, discovery, messages, registry};
 use crate::registry::{Hooks, Registry, RunEnv};
 use crate::storage::Blobs;
@@ -73,6 +74,8 @@ pub(crate) struct Shared {
     /// Production-style error redaction: every function error is only `[Request ID: …] Server
     /// Error`.
     pub(crate) redact_errors: AtomicBool,
+    /// The HS256 key of the mock's agent JWTs (random per mock).
+    pub(crate) jwt_key: Vec<u8>,
 }
 
 impl Shared {
@@ -94,6 +97,7 @@ impl Shared {
             hooks: Hooks::default(),
             blobs: Mutex::new(Blobs::default()),
             redact_errors: AtomicBool::new(false),
+            jwt_key: rand::random::<[u8; 32]>().to_vec(),
         }
     }
 
@@ -116,13 +120,21 @@ impl Shared {
 
     /// Runs a function as a request on `endpoint` would. A successful mutation or action
     /// commits a new timestamp (under the database lock) and wakes the sync connections.
-    pub(crate) fn run(&self, endpoint: Endpoint, path: &str, args: &Value) -> RunOutcome {
+    pub(crate) fn run(
+        &self,
+        endpoint: Endpoint,
+        path: &str,
+        args: &Value,
+        identity: Option<&Identity>,
+    ) -> RunOutcome {
         let mut db = lock(&self.db);
         let now = self.clock.now_ms();
         let env = RunEnv {
             now,
             url: &self.url,
             hooks: &self.hooks,
+            identity,
+            jwt_key: &self.jwt_key,
         };
         let result = self.registry.run(&mut db, env, endpoint, path, args);
         let wrote = result.is_ok() && self.registry.kind(path) != Some(Kind::Query);
@@ -142,6 +154,7 @@ impl Shared {
     pub(crate) fn run_queries<'a>(
         &self,
         queries: impl Iterator<Item = (&'a str, &'a Value)>,
+        identity: Option<&Identity>,
     ) -> (u64, Vec<FnResult>) {
         let mut db = lock(&self.db);
         let now = self.clock.now_ms();
@@ -149,6 +162,8 @@ impl Shared {
             now,
             url: &self.url,
             hooks: &self.hooks,
+            identity,
+            jwt_key: &self.jwt_key,
         };
         let ts = self.sync.current_ts();
         let results = queries
@@ -516,15 +531,19 @@ async fn fault_response(kind: Injected, kill: Option<ConnectionKill>) -> Respons
     }
 }
 
-/// The headers Convex checks before running anything: `Authorization` and `Convex-Client`.
-fn check_headers(headers: &HeaderMap) -> Result<(), Rejection> {
-    if let Some(value) = headers.get(AUTHORIZATION) {
-        check_authorization(value.to_str().unwrap_or_default())?;
-    }
+/// The headers Convex checks before running anything: `Authorization` (a JWT the mock signed,
+/// not expired on the mock clock → the caller's identity) and `Convex-Client`.
+fn check_headers(shared: &Shared, headers: &HeaderMap) -> Result<Option<Identity>, Rejection> {
     if let Some(value) = headers.get("convex-client") {
         check_client_version(value.to_str().unwrap_or_default())?;
     }
-    Ok(())
+    match headers.get(AUTHORIZATION) {
+        None => Ok(None),
+        Some(value) => check_authorization(value.to_str().unwrap_or_default(), |token| {
+            verify_jwt(&shared.jwt_key, token, shared.clock.now_ms())
+        })
+        .map(Some),
+    }
 }
 
 async fn handle_api(
@@ -557,11 +576,14 @@ async fn handle_api(
             return rejection_response(&rejection);
         }
     };
-    if let Err(rejection) = check_headers(&headers) {
-        let outcome = CallOutcome::Rejected(rejection.status.as_u16());
-        shared.record_http(endpoint, &request.path, request.args, outcome);
-        return rejection_response(&rejection);
-    }
+    let identity = match check_headers(&shared, &headers) {
+        Ok(identity) => identity,
+        Err(rejection) => {
+            let outcome = CallOutcome::Rejected(rejection.status.as_u16());
+            shared.record_http(endpoint, &request.path, request.args, outcome);
+            return rejection_response(&rejection);
+        }
+    };
 
     let plan = shared.faults.plan(&request.path);
     if !plan.latency.is_zero() {
@@ -576,7 +598,9 @@ async fn handle_api(
         }
     };
 
-    let result = shared.run(endpoint, &request.path, &request.args).result;
+    let result = shared
+        .run(endpoint, &request.path, &request.args, identity.as_ref())
+        .result;
     let (outcome, response) = match result {
         Ok(value) => (
             CallOutcome::Success,

@@ -25,8 +25,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use convex_sync_types::{
-    ClientMessage, ErrorPayload, LogLinesMessage, QueryId, QuerySetModification, ServerMessage,
-    StateModification, StateVersion, Timestamp,
+    AuthenticationToken, ClientMessage, ErrorPayload, LogLinesMessage, QueryId,
+    QuerySetModification, ServerMessage, StateModification, StateVersion, Timestamp,
 };
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -34,6 +34,7 @@ use tokio::time::Instant;
 
 use crate::calls::{CallOutcome, Transport};
 use crate::convex::{args_object, normalize_path, Endpoint, FnError};
+use crate::functions::auth::{verify_jwt, Identity, AUTH_ERROR};
 use crate::server::{json_response, Shared};
 use crate::util::js_numbers;
 
@@ -207,6 +208,8 @@ struct Connection {
     socket: WebSocket,
     query_set: u32,
     identity: u32,
+    /// The agent identity of the last accepted `Authenticate` (`None`: anonymous).
+    auth: Option<Identity>,
     /// The `endVersion` of the last `Transition` sent (the client's current version).
     version: StateVersion,
     queries: BTreeMap<u32, Subscription>,
@@ -234,6 +237,7 @@ impl Connection {
             socket,
             query_set: 0,
             identity: 0,
+            auth: None,
             version: StateVersion::initial(),
             queries: BTreeMap::new(),
             last_sent: Instant::now(),
@@ -316,7 +320,10 @@ impl Connection {
             .map_err(|e| Stop::Fatal(format!("Invalid client message: {e}")))?;
         match message {
             ClientMessage::Connect { .. } | ClientMessage::Event(_) => Ok(()),
-            ClientMessage::Authenticate { base_version, .. } => {
+            ClientMessage::Authenticate {
+                base_version,
+                token,
+            } => {
                 if base_version != self.identity {
                     return Err(Stop::Fatal(format!(
                         "Base identity version {base_version} does not match the server's \
@@ -324,8 +331,26 @@ impl Connection {
                         self.identity
                     )));
                 }
-                // The identity is not used: no function of the mock has an agent path that a
-                // token could unlock, so it only moves the version on.
+                self.auth = match token {
+                    AuthenticationToken::User(jwt) => {
+                        let now = self.shared.clock.now_ms();
+                        match verify_jwt(&self.shared.jwt_key, &jwt, now) {
+                            Some(identity) => Some(identity),
+                            None => {
+                                // As Convex: `AuthError`, then the socket closes.
+                                let _ = self
+                                    .send(ServerMessage::AuthError {
+                                        error_message: AUTH_ERROR.into(),
+                                        base_version: Some(base_version),
+                                        auth_update_attempted: Some(true),
+                                    })
+                                    .await;
+                                return Err(Stop::Closed);
+                            }
+                        }
+                    }
+                    AuthenticationToken::Admin(..) | AuthenticationToken::None => None,
+                };
                 self.identity += 1;
                 self.refresh(true, Vec::new()).await
             }
@@ -422,7 +447,7 @@ impl Connection {
     /// Runs a mutation or action sent over the socket and records it. An error comes back as
     /// the `errorMessage` to send (the one recorded).
     fn call(&self, endpoint: Endpoint, path: &str, args: &Value) -> (Result<Value, String>, u64) {
-        let outcome = self.shared.run(endpoint, path, args);
+        let outcome = self.shared.run(endpoint, path, args, self.auth.as_ref());
         let result = outcome
             .result
             .map_err(|error| self.shared.error_message(&error));
@@ -453,9 +478,10 @@ impl Connection {
             .map(|(id, sub)| (*id, sub.path.clone(), sub.args.clone()))
             .collect();
         let redact = self.shared.redacting();
-        let (ts, results) = self
-            .shared
-            .run_queries(requests.iter().map(|(_, path, args)| (path.as_str(), args)));
+        let (ts, results) = self.shared.run_queries(
+            requests.iter().map(|(_, path, args)| (path.as_str(), args)),
+            self.auth.as_ref(),
+        );
         for ((id, path, args), result) in requests.iter().zip(results) {
             let Some(sub) = self.queries.get_mut(id) else {
                 continue;

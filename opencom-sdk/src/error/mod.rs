@@ -109,6 +109,26 @@ impl Error {
         )
     }
 
+    /// The permission named by a [`Error::NotAuthorized`] refusal (`"Permission denied:
+    /// <permission>"`, the agent API's text), e.g. `conversations.reply`.
+    ///
+    /// ```
+    /// let err = opencom_sdk::Error::NotAuthorized {
+    ///     message: "Permission denied: conversations.reply".into(),
+    /// };
+    /// assert_eq!(err.denied_permission(), Some("conversations.reply"));
+    /// assert_eq!(opencom_sdk::Error::Timeout.denied_permission(), None);
+    /// ```
+    pub fn denied_permission(&self) -> Option<&str> {
+        match self {
+            Error::NotAuthorized { message } => message
+                .strip_prefix("Permission denied:")
+                .map(str::trim)
+                .filter(|p| !p.is_empty()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidInput {
             field: field.into(),

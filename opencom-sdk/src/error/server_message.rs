@@ -122,6 +122,18 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
         };
     }
 
+    // Convex Auth sign-in refusals (CONTRACT §15.2): wrong email, password or code.
+    const CREDENTIALS: [&str; 5] = [
+        "InvalidAccountId",
+        "InvalidSecret",
+        "Invalid credentials",
+        "TooManyFailedAttempts",
+        "Could not verify code",
+    ];
+    if CREDENTIALS.iter().any(|s| text.starts_with(s)) {
+        return ServerFailure::NotAuthorized(message);
+    }
+
     const REFUSED: [&str; 9] = [
         "Origin validation failed",
         "Origin must be",
@@ -197,6 +209,35 @@ mod tests {
             assert_eq!(failure, ServerFailure::Session(text.to_owned()), "{text}");
             assert_eq!(Error::from(failure), Error::SessionExpired);
         }
+    }
+
+    #[test]
+    fn sign_in_refusals_are_not_authorized() {
+        for text in [
+            "InvalidAccountId",
+            "InvalidSecret",
+            "Invalid credentials",
+            "TooManyFailedAttempts",
+            "Could not verify code",
+        ] {
+            let failure = classify(&wrapped(text));
+            assert_eq!(
+                failure,
+                ServerFailure::NotAuthorized(text.to_owned()),
+                "{text}"
+            );
+            assert!(!failure.may_be_session_problem());
+        }
+    }
+
+    #[test]
+    fn permission_refusals_name_the_permission() {
+        let failure = classify(&wrapped("Permission denied: conversations.reply"));
+        let error = Error::from(failure);
+        assert_eq!(error.denied_permission(), Some("conversations.reply"));
+        let member = Error::from(classify(&wrapped("Not a member of this workspace")));
+        assert!(matches!(member, Error::NotAuthorized { .. }));
+        assert_eq!(member.denied_permission(), None);
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! | `widgetSessions:revoke` | mutation | yes (deleting twice is a no-op) |
 //! | `widgetSessions:boot` | mutation | no: only when the request provably never reached the server |
 //! | `widgetSessions:refresh` | mutation | no: a lost answer means a rotated token we never saw |
+//! | `auth:switchWorkspace`, `conversations:updateStatus` / `assign` | mutation | yes (set a field to a value) |
 //! | `events:*`, `messages:send`, `conversations:create*` | mutation | no (would duplicate) |
+//! | `auth:signIn` (sign-in and refresh), `auth:signOut` | action | no (a refresh consumes its single-use token) |
 //!
 //! "Provably never reached the server" = the TCP connection could not be opened, or the
 //! deployment answered 429 before running anything. Those are retried for every function.
@@ -154,4 +156,20 @@ pub(crate) mod fns {
     pub(crate) const VISITOR_BY_SESSION: Function = Function::query("visitors:getBySession");
 
     pub(crate) const DISCOVERY_METADATA: Function = Function::query("discovery:getMetadata");
+
+    // Agent side (CONTRACT §15). `auth:signIn` is never retried after an ambiguous failure:
+    // a refresh that ran but whose answer was lost consumed the single-use refresh token.
+    pub(crate) const AUTH_SIGN_IN: Function = Function::action("auth:signIn");
+    pub(crate) const AUTH_SIGN_OUT: Function = Function::action("auth:signOut");
+    pub(crate) const AUTH_CURRENT_USER: Function = Function::query("auth:currentUser");
+    pub(crate) const AUTH_SWITCH_WORKSPACE: Function =
+        Function::idempotent_mutation("auth:switchWorkspace");
+    pub(crate) const LIST_FOR_INBOX: Function = Function::query("conversations:listForInbox");
+    pub(crate) const UPDATE_CONVERSATION_STATUS: Function =
+        Function::idempotent_mutation("conversations:updateStatus");
+    pub(crate) const ASSIGN_CONVERSATION: Function =
+        Function::idempotent_mutation("conversations:assign");
+    pub(crate) const SEARCH_VISITORS: Function = Function::query("visitors:search");
+    pub(crate) const LIST_VISITORS: Function = Function::query("visitors:list");
+    pub(crate) const GET_VISITOR: Function = Function::query("visitors:get");
 }

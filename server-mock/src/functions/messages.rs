@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::auth::{has_permission, require_permission};
 use super::support_attachments::{bind_staged, descriptors, requested_ids, Binding};
 use super::visitor_push_tokens::notify_support_message;
 use super::widget_sessions::resolve_visitor_from_session;
@@ -76,6 +77,18 @@ fn list(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let Some(conversation) = ctx.db.get(conversation_id) else {
         return Ok(json!([]));
     };
+    if ctx.identity.is_some() {
+        // The agent branch runs first; the visitor arguments are then ignored.
+        let workspace_id = conversation.str_field("workspaceId").unwrap_or_default();
+        if !has_permission(ctx, workspace_id, "conversations.read") {
+            return Ok(json!([]));
+        }
+        return Ok(Value::Array(rendered_messages(
+            ctx.db,
+            ctx.url,
+            conversation_id,
+        )));
+    }
     let mut visitor_id = args.str_field("visitorId").map(str::to_owned);
     if let (Some(token), Some(workspace_id)) = (
         args.non_empty("sessionToken"),
@@ -133,8 +146,14 @@ fn send(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
                 ));
             }
         }
-        // Agents need a Convex Auth identity, which the mock never has.
-        "agent" => return Err(FnError::msg("Not authenticated")),
+        // `senderId` is not checked against the JWT (as in Opencom).
+        "agent" => {
+            require_permission(ctx, &workspace_id, "conversations.reply")?;
+            let sender_id = args.str_field("senderId").unwrap_or_default();
+            let content = args.str_field("content").unwrap_or_default();
+            let id = insert_agent_reply(ctx.db, ctx.now, conversation_id, sender_id, content);
+            return Ok(id.map_or(Value::Null, Value::from));
+        }
         // `user` messages are accepted with no auth at all (an Opencom bug, kept).
         _ => {}
     }

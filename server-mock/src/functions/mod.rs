@@ -10,6 +10,7 @@ use crate::registry::Registry;
 
 pub(crate) mod ai_agent;
 pub(crate) mod articles;
+pub(crate) mod auth;
 pub(crate) mod automation_settings;
 pub(crate) mod collections;
 pub(crate) mod common_issue_buttons;
@@ -36,6 +37,7 @@ pub(crate) fn registry() -> Registry {
     let mut registry = Registry::default();
     ai_agent::register(&mut registry);
     articles::register(&mut registry);
+    auth::register(&mut registry);
     automation_settings::register(&mut registry);
     collections::register(&mut registry);
     common_issue_buttons::register(&mut registry);

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use serde_json::{json, Value};
 
+use super::auth::{member_role, require_permission};
 use super::identity_verification::{enabled_and_required, mode_is_required, verify_identity};
 use super::origin_validation::require_valid_origin;
 use super::support_attachments::move_uploads;
@@ -74,6 +75,23 @@ pub(crate) fn register(r: &mut Registry) {
         is_online,
     );
     r.query("visitors:get", object(vec![req("id", id("visitors"))]), get);
+    r.query(
+        "visitors:search",
+        object(vec![
+            req("workspaceId", id("workspaces")),
+            req("query", string()),
+            opt("limit", number()),
+        ]),
+        search,
+    );
+    r.query(
+        "visitors:list",
+        object(vec![
+            req("workspaceId", id("workspaces")),
+            opt("limit", number()),
+        ]),
+        list,
+    );
 }
 
 /// When both a token and a visitorId are given, the visitor comes from the token (the visitorId
@@ -364,8 +382,75 @@ fn is_online(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     Ok(Value::Bool(online))
 }
 
-/// `visitors:get` returns the document to workspace members only; there are no agents in this
-/// phase, so it is always `null`.
-fn get(_ctx: &mut Ctx<'_>, _args: &Doc) -> FnResult {
-    Ok(Value::Null)
+/// `visitors:get` returns the document to members of the visitor's workspace, else `null`.
+fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+    let Some(identity) = ctx.identity else {
+        return Ok(Value::Null);
+    };
+    let id = args.str_field("id").unwrap_or_default();
+    let Some(visitor) = ctx.db.get(id) else {
+        return Ok(Value::Null);
+    };
+    let workspace_id = visitor.str_field("workspaceId").unwrap_or_default();
+    Ok(
+        if member_role(ctx.db, &identity.user_id, workspace_id).is_some() {
+            Value::Object(visitor.clone())
+        } else {
+            Value::Null
+        },
+    )
+}
+
+/// Needs `users.read`. Queries shorter than 2 characters find nothing; otherwise visitors
+/// whose name contains every word of the query (case-insensitive, the full-text index's
+/// stand-in) plus an exact email match first, at most `limit` (default 20, max 50).
+fn search(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+    let workspace_id = args.str_field("workspaceId").unwrap_or_default();
+    require_permission(ctx, workspace_id, "users.read")?;
+    let query = args
+        .str_field("query")
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    if query.chars().count() < 2 {
+        return Ok(json!([]));
+    }
+    let limit = args
+        .f64_field("limit")
+        .map_or(20, |l| l.floor().clamp(1.0, 50.0) as usize);
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let in_workspace = ctx.db.filter("visitors", |v| {
+        v.str_field("workspaceId") == Some(workspace_id)
+    });
+    let mut found: Vec<Doc> = in_workspace
+        .iter()
+        .filter(|v| v.str_field("email").map(str::to_lowercase).as_deref() == Some(&query))
+        .cloned()
+        .collect();
+    for visitor in &in_workspace {
+        let name = visitor.str_field("name").unwrap_or_default().to_lowercase();
+        let by_name = !name.is_empty() && words.iter().all(|w| name.contains(w));
+        if by_name && !found.iter().any(|f| f.id() == visitor.id()) {
+            found.push(visitor.clone());
+        }
+    }
+    found.truncate(limit);
+    Ok(Value::Array(found.into_iter().map(Value::Object).collect()))
+}
+
+/// Needs `users.read`: the workspace's visitors, newest first, at most `limit` (default 100).
+fn list(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+    let workspace_id = args.str_field("workspaceId").unwrap_or_default();
+    require_permission(ctx, workspace_id, "users.read")?;
+    let limit = args
+        .f64_field("limit")
+        .map_or(100, |l| l.floor().max(1.0) as usize);
+    let mut visitors = ctx.db.filter("visitors", |v| {
+        v.str_field("workspaceId") == Some(workspace_id)
+    });
+    visitors.reverse();
+    visitors.truncate(limit);
+    Ok(Value::Array(
+        visitors.into_iter().map(Value::Object).collect(),
+    ))
 }

@@ -1,0 +1,536 @@
+//! The agent side: [`WorkspaceClient`] signs in with Convex Auth and works the inbox and the
+//! visitor directory of a workspace (CONTRACT §15). Behind the `workspace` cargo feature (on by
+//! default).
+//!
+//! ```
+//! use opencom_sdk::{ConversationStatus, InboxFilter, WorkspaceClient};
+//! use futures::TryStreamExt;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mock = server_mock::ServerMock::start().await?;
+//! # mock.create_agent(&mock.workspace_id(), "ana@example.com", "Passw0rd!", server_mock::Role::Agent);
+//! # let url = mock.url();
+//! let client = WorkspaceClient::builder(&url).build()?;
+//! let me = client.sign_in_password("ana@example.com", "Passw0rd!").await?;
+//! let open: Vec<_> = client
+//!     .inbox()
+//!     .list(&me.workspace_id, InboxFilter::new().status(ConversationStatus::Open))
+//!     .try_collect()
+//!     .await?;
+//! for conversation in &open {
+//!     client.inbox().reply(&conversation.id, "Thanks, looking into it").await?;
+//! }
+//! client.sign_out().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+mod inbox;
+mod visitors;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{parse_base_url, BuildError};
+use crate::doc::{required, text};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::storage::{MemoryStorage, Storage};
+use crate::transport::{fns, ConvexHttp, Function, RetryPolicy, TransportError};
+
+use auth::{TokenManager, Tokens};
+pub use inbox::{AiWorkflowState, InboxClient, InboxConversation, InboxFilter, VisitorSummary};
+pub use visitors::{VisitorDirectoryClient, VisitorProfile};
+
+/// Configures a [`WorkspaceClient`]; [`build`](Self::build) validates everything at once.
+///
+/// ```
+/// use opencom_sdk::{MemoryStorage, WorkspaceClient};
+/// use std::sync::Arc;
+/// let client = WorkspaceClient::builder("https://happy-otter-123.convex.cloud")
+///     .storage(Arc::new(MemoryStorage::new()))
+///     .build()
+///     .unwrap();
+/// # let _ = client;
+/// assert!(WorkspaceClient::builder("http://example.com").build().is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct WorkspaceClientBuilder {
+    deployment_url: String,
+    storage: Arc<dyn Storage>,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl WorkspaceClientBuilder {
+    /// Where the tokens are kept across restarts (default: in memory). They live under their
+    /// own key, `opencom/v1/<deployment>/workspace/tokens`, apart from any visitor session.
+    ///
+    /// ```
+    /// # use opencom_sdk::{MemoryStorage, WorkspaceClient};
+    /// # use std::sync::Arc;
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").storage(Arc::new(MemoryStorage::new()));
+    /// # let _ = builder;
+    /// ```
+    pub fn storage(mut self, storage: Arc<dyn Storage>) -> Self {
+        self.storage = storage;
+        self
+    }
+
+    /// The clock token expiry is judged by (default: the system clock).
+    ///
+    /// ```
+    /// # use opencom_sdk::{SystemClock, WorkspaceClient};
+    /// # use std::sync::Arc;
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").clock(Arc::new(SystemClock));
+    /// # let _ = builder;
+    /// ```
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Retries of transient failures (default: [`RetryPolicy::default`]).
+    ///
+    /// ```
+    /// # use opencom_sdk::{RetryPolicy, WorkspaceClient};
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").retry_policy(RetryPolicy::default());
+    /// # let _ = builder;
+    /// ```
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Per-request timeout (default 15 s; must be > 0).
+    ///
+    /// ```
+    /// # use opencom_sdk::WorkspaceClient;
+    /// # use std::time::Duration;
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").request_timeout(Duration::from_secs(5));
+    /// # let _ = builder;
+    /// ```
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Validates the URL (https, plain http only on loopback) and creates the client. No
+    /// network call; stored tokens are loaded by [`WorkspaceClient::restore`].
+    ///
+    /// ```
+    /// # use opencom_sdk::WorkspaceClient;
+    /// assert!(WorkspaceClient::builder("http://localhost:3210").build().is_ok());
+    /// ```
+    pub fn build(self) -> std::result::Result<WorkspaceClient, BuildError> {
+        let deployment_url = parse_base_url(&self.deployment_url, "deployment")?;
+        if self.request_timeout.is_zero() {
+            return Err(BuildError::InvalidSetting {
+                setting: "request_timeout",
+                reason: "must be greater than zero".into(),
+            });
+        }
+        let host = deployment_url.host_str().unwrap_or("deployment");
+        let port = deployment_url
+            .port()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
+        let path = deployment_url.path().trim_end_matches('/');
+        let key = format!("opencom/v1/{host}{port}{path}/workspace/tokens");
+        let transport = ConvexHttp::new(
+            deployment_url,
+            self.retry,
+            self.request_timeout,
+            self.connect_timeout,
+        )
+        .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
+        let tokens = TokenManager::new(transport.clone(), self.storage, self.clock, key);
+        Ok(WorkspaceClient {
+            inner: Arc::new(Inner { transport, tokens }),
+        })
+    }
+}
+
+struct Inner {
+    transport: ConvexHttp,
+    tokens: TokenManager,
+}
+
+/// The agent/admin client: Convex Auth sign-in, the inbox and the visitor directory.
+///
+/// Cheap to clone (shared state). Every call sends `Authorization: Bearer <JWT>`; the JWT is
+/// refreshed 10 s before it expires, one refresh at a time, and the rotated pair is persisted.
+/// When the refresh token is refused the client is signed out and calls fail with
+/// [`Error::SessionExpired`]. Permission refusals are [`Error::NotAuthorized`] naming the
+/// permission (see [`Error::denied_permission`]). Tokens are [`Secret`]s: never logged, never in
+/// `Debug` output.
+///
+/// See the [module example](crate::workspace) for a tour.
+#[derive(Clone)]
+pub struct WorkspaceClient {
+    inner: Arc<Inner>,
+}
+
+/// Shows only whether a user is signed in and who: never the tokens, nor the host's storage
+/// (whose own `Debug` may print what it holds).
+impl std::fmt::Debug for WorkspaceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceClient")
+            .field("signed_in", &self.is_signed_in())
+            .field("user_id", &self.user_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WorkspaceClient {
+    /// Starts configuring a client for a deployment URL.
+    ///
+    /// ```
+    /// # use opencom_sdk::WorkspaceClient;
+    /// let client = WorkspaceClient::builder("https://happy-otter-123.convex.cloud").build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn builder(deployment_url: &str) -> WorkspaceClientBuilder {
+        WorkspaceClientBuilder {
+            deployment_url: deployment_url.to_owned(),
+            storage: Arc::new(MemoryStorage::new()),
+            clock: Arc::new(SystemClock),
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Signs in with the password provider (`auth:signIn`, flow `signIn`), stores the tokens
+    /// and returns the user. A wrong email or password is [`Error::NotAuthorized`] (on a
+    /// production deployment, whose errors are redacted, [`Error::Server`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = server_mock::ServerMock::start().await?;
+    /// # mock.create_agent(&mock.workspace_id(), "ana@example.com", "Passw0rd!", server_mock::Role::Admin);
+    /// let client = opencom_sdk::WorkspaceClient::builder(&mock.url()).build()?;
+    /// let me = client.sign_in_password("ana@example.com", "Passw0rd!").await?;
+    /// assert_eq!(me.role, "admin");
+    /// # Ok(()) }
+    /// ```
+    pub async fn sign_in_password(&self, email: &str, password: &str) -> Result<CurrentUser> {
+        if email.trim().is_empty() {
+            return Err(Error::invalid("email", "must not be empty"));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid("password", "must not be empty"));
+        }
+        let mut args = Map::new();
+        args.insert("provider".into(), json!("password"));
+        args.insert(
+            "params".into(),
+            json!({"email": email.trim(), "password": password, "flow": "signIn"}),
+        );
+        let value = self
+            .inner
+            .transport
+            .call_as(fns::AUTH_SIGN_IN, args, None)
+            .await?;
+        let tokens =
+            Tokens::from_json(value.get("tokens").unwrap_or(&Value::Null))?.ok_or_else(|| {
+                Error::NotAuthorized {
+                    message: "sign-in returned no tokens".into(),
+                }
+            })?;
+        self.inner.tokens.set(tokens).await?;
+        self.current_user().await
+    }
+
+    /// Uses an existing token pair (e.g. from another process), persisting it. The JWT is
+    /// refreshed when needed like one from a sign-in.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = server_mock::ServerMock::start().await?;
+    /// # mock.create_agent(&mock.workspace_id(), "ana@example.com", "Passw0rd!", server_mock::Role::Agent);
+    /// # let first = opencom_sdk::WorkspaceClient::builder(&mock.url()).build()?;
+    /// # first.sign_in_password("ana@example.com", "Passw0rd!").await?;
+    /// # let (jwt, refresh) = first.token_pair().unwrap();
+    /// let client = opencom_sdk::WorkspaceClient::builder(&mock.url()).build()?;
+    /// client.from_tokens(jwt, refresh).await?;
+    /// assert_eq!(client.current_user().await?.email, "ana@example.com");
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_tokens(
+        &self,
+        token: impl Into<Secret>,
+        refresh_token: impl Into<Secret>,
+    ) -> Result<()> {
+        self.inner
+            .tokens
+            .set(Tokens {
+                token: token.into(),
+                refresh_token: refresh_token.into(),
+            })
+            .await
+    }
+
+    /// Loads the tokens kept in storage by an earlier run; true when there were some (no
+    /// network call: the next call refreshes them if they are stale).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build()?;
+    /// assert!(!client.restore().await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn restore(&self) -> Result<bool> {
+        self.inner.tokens.load().await
+    }
+
+    /// The current `(JWT, refresh token)`, to hand to another process; `None` when signed out.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// assert!(client.token_pair().is_none());
+    /// ```
+    pub fn token_pair(&self) -> Option<(Secret, Secret)> {
+        self.inner
+            .tokens
+            .tokens()
+            .map(|t| (t.token, t.refresh_token))
+    }
+
+    /// Whether a token pair is held (it may still turn out to be revoked).
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// assert!(!client.is_signed_in());
+    /// ```
+    pub fn is_signed_in(&self) -> bool {
+        self.inner.tokens.tokens().is_some()
+    }
+
+    /// The signed-in user's id (from the JWT, no network call).
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// assert_eq!(client.user_id(), None);
+    /// ```
+    pub fn user_id(&self) -> Option<String> {
+        self.inner.tokens.tokens().and_then(|t| t.user_id())
+    }
+
+    /// Signs out (`auth:signOut`, which ends the server session and its refresh tokens) and
+    /// forgets the tokens, also when the server could not be told.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build()?;
+    /// client.sign_out().await?; // signed out already: nothing to do
+    /// # Ok(()) }
+    /// ```
+    pub async fn sign_out(&self) -> Result<()> {
+        let result = match self.inner.tokens.tokens() {
+            Some(tokens) => self
+                .inner
+                .transport
+                .call_as(fns::AUTH_SIGN_OUT, Map::new(), Some(&tokens.token))
+                .await
+                .map(|_| ()),
+            None => Ok(()),
+        };
+        self.inner.tokens.clear().await?;
+        match result {
+            // An expired JWT cannot sign out, but the tokens are gone from here anyway.
+            Err(TransportError::Http { status: 401, .. }) => Ok(()),
+            other => other.map_err(Error::from),
+        }
+    }
+
+    /// `auth:currentUser`: who is signed in and their workspaces. The workspace identity
+    /// secret that Opencom returns is dropped, never stored or logged.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = server_mock::ServerMock::start().await?;
+    /// # mock.create_agent(&mock.workspace_id(), "ana@example.com", "Passw0rd!", server_mock::Role::Viewer);
+    /// # let client = opencom_sdk::WorkspaceClient::builder(&mock.url()).build()?;
+    /// # client.sign_in_password("ana@example.com", "Passw0rd!").await?;
+    /// let me = client.current_user().await?;
+    /// assert_eq!(me.workspaces[0].role, "viewer");
+    /// # Ok(()) }
+    /// ```
+    pub async fn current_user(&self) -> Result<CurrentUser> {
+        let value = self.call(fns::AUTH_CURRENT_USER, Map::new()).await?;
+        if value.is_null() {
+            return Err(Error::SessionExpired);
+        }
+        CurrentUser::from_json(&value)
+    }
+
+    /// Makes `workspace_id` the user's active workspace (`auth:switchWorkspace`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::WorkspaceClient) -> opencom_sdk::Result<()> {
+    /// client.switch_workspace("k57…").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn switch_workspace(&self, workspace_id: &str) -> Result<()> {
+        let mut args = Map::new();
+        args.insert("workspaceId".into(), json!(workspace_id));
+        self.call(fns::AUTH_SWITCH_WORKSPACE, args)
+            .await
+            .map(|_| ())
+    }
+
+    /// The inbox: conversations, replies, status, assignment, read state.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// let inbox = client.inbox();
+    /// # let _ = inbox;
+    /// ```
+    pub fn inbox(&self) -> InboxClient {
+        InboxClient::new(self.clone())
+    }
+
+    /// The visitor directory: search, list, get.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// let visitors = client.visitors();
+    /// # let _ = visitors;
+    /// ```
+    pub fn visitors(&self) -> VisitorDirectoryClient {
+        VisitorDirectoryClient::new(self.clone())
+    }
+
+    /// Calls `function` with the Bearer JWT (refreshed first when it is about to expire). A 401
+    /// (the server thinks the JWT expired) triggers one refresh and one retry.
+    pub(crate) async fn call(&self, function: Function, args: Map<String, Value>) -> Result<Value> {
+        let token = self.inner.tokens.bearer().await?;
+        let first = self
+            .inner
+            .transport
+            .call_as(function, args.clone(), Some(&token))
+            .await;
+        match first {
+            Err(TransportError::Http { status: 401, .. }) => {
+                let token = self.inner.tokens.refresh_from(&token).await?;
+                self.inner
+                    .transport
+                    .call_as(function, args, Some(&token))
+                    .await
+                    .map_err(Error::from)
+            }
+            other => other.map_err(Error::from),
+        }
+    }
+}
+
+/// One workspace the user belongs to, with their role there. Opencom's answer also carries the
+/// workspace's identity-verification secret; this type leaves it out on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WorkspaceMembership {
+    /// The workspace id.
+    pub id: String,
+    /// The workspace name.
+    pub name: String,
+    /// `owner`, `admin`, `agent` or `viewer`.
+    pub role: String,
+}
+
+/// The signed-in user (`auth:currentUser`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CurrentUser {
+    /// The user id (`senderId` of the user's replies).
+    pub id: String,
+    /// Their email.
+    pub email: String,
+    /// Their display name.
+    pub name: Option<String>,
+    /// The active workspace.
+    pub workspace_id: String,
+    /// Their role in the active workspace.
+    pub role: String,
+    /// Avatar URL.
+    pub avatar_url: Option<String>,
+    /// Every workspace they belong to.
+    pub workspaces: Vec<WorkspaceMembership>,
+}
+
+impl CurrentUser {
+    fn from_json(value: &Value) -> Result<Self> {
+        let user = value.get("user").unwrap_or(&Value::Null);
+        let workspaces = value
+            .get("workspaces")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|w| {
+                        Ok(WorkspaceMembership {
+                            id: required(w, "_id", "workspace")?,
+                            name: text(w, "name").unwrap_or_default(),
+                            role: text(w, "role").unwrap_or_default(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self {
+            id: required(user, "_id", "user")?,
+            email: required(user, "email", "user")?,
+            name: text(user, "name"),
+            workspace_id: required(user, "workspaceId", "user")?,
+            role: required(user, "role", "user")?,
+            avatar_url: text(user, "avatarUrl"),
+            workspaces,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_user_drops_the_identity_secret() {
+        let value = json!({
+            "user": {"_id": "u1", "email": "a@b.c", "workspaceId": "w1", "role": "admin"},
+            "workspaces": [{"_id": "w1", "name": "Acme", "role": "admin",
+                            "identitySecret": "s3cr3t-identity"}],
+        });
+        let user = CurrentUser::from_json(&value).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(user.workspaces[0].name, "Acme");
+        assert!(!format!("{user:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn jwt_claims_are_read_without_verifying() {
+        // {"sub":"u1|s1","exp":1700000000}
+        let payload = URL_SAFE_NO_PAD.encode(br#"{"sub":"u1|s1","exp":1700000000}"#);
+        let tokens = Tokens {
+            token: Secret::new(format!("eyJhbGciOiJIUzI1NiJ9.{payload}.sig")),
+            refresh_token: Secret::new("r|s"),
+        };
+        assert_eq!(tokens.expires_at_ms(), Some(1_700_000_000_000.0));
+        assert_eq!(tokens.user_id().as_deref(), Some("u1"));
+        assert!(!format!("{tokens:?}").contains(&payload));
+    }
+
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+}
