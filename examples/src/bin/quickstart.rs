@@ -50,6 +50,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
     if let Some(mock) = &mock {
         seed_help_center(mock);
         mock.set_csat_enabled(&workspace_id, true);
+        mock.set_default_ticket_form(
+            &workspace_id,
+            serde_json::json!([
+                {"id": "order", "type": "text", "label": "Order number", "required": true},
+                {"id": "area", "type": "select", "label": "Area", "required": false,
+                 "options": ["billing", "technical"]}
+            ]),
+        );
     }
 
     // 2. A client whose session survives restarts (file storage in a temp dir).
@@ -188,11 +196,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
         help.submit_feedback(&article.id, true).await?;
     }
 
-    // 8. A ticket, read back.
-    let ticket_id = client
-        .tickets()
-        .create(NewTicket::new("Refund request").description("Charged twice"))
-        .await?;
+    // 8. A ticket with the workspace's default form, read back.
+    let mut ticket = NewTicket::new("Refund request").description("Charged twice");
+    if let Some(form) = client.tickets().default_form().await? {
+        println!(
+            "Default ticket form {:?} asks for: {:?}",
+            form.name,
+            form.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>()
+        );
+        ticket = ticket.field("order", "A-1001").field("area", "billing");
+    }
+    let ticket_id = client.tickets().create(ticket).await?;
     let ticket = client.tickets().get(&ticket_id).await?;
     println!(
         "Ticket {:?} is {:?}",
