@@ -202,7 +202,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         println!(
             "Default ticket form {:?} asks for: {:?}",
             form.name,
-            form.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>()
+            form.fields
+                .iter()
+                .map(|f| f.label.as_str())
+                .collect::<Vec<_>>()
         );
         ticket = ticket.field("order", "A-1001").field("area", "billing");
     }
