@@ -1,0 +1,32 @@
+// Two Jest projects (README.md, "Tests"). Jest fails a test that leaves a promise rejection
+// unhandled, which is how "errors are values, never unhandled rejections" is enforced.
+//  - unit: the provider and every hook against the in-memory fake (react-native-opencom/jest);
+//  - integration: the same hooks against the real Rust client over N-API (build/napi, made by
+//    `npm run ubrn:generate`) talking to the server-mock binary.
+const common = {
+  preset: 'react-native',
+  rootDir: __dirname,
+  moduleNameMapper: {
+    '^react-native-opencom/jest$': '<rootDir>/src/jest/index.ts',
+    '^react-native-opencom$': '<rootDir>/src/jest/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/lib/'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts?(x)'],
+      setupFilesAfterEnv: ['<rootDir>/__tests__/unit/setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts?(x)'],
+      // Each wait inside a test has its own (shorter) deadline; the setup bounds a whole test.
+      setupFilesAfterEnv: ['<rootDir>/__tests__/integration/setup.ts'],
+    },
+  ],
+};

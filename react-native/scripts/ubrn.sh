@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the uniffi-bindgen-react-native CLI (ubrn 0.31.0-5, from node_modules) reproducibly:
+#  - its npm package ships no Cargo.lock, so its dependencies would float on each fresh build:
+#    scripts/ubrn-cli.Cargo.lock (resolved on 2026-11) is put in place before the first build;
+#  - the CLI is built with cargo on first use (~4 min on 2 cores). Its target directory is kept
+#    outside node_modules (UBRN_CLI_TARGET_DIR, default ~/.cache/react-native-opencom/ubrn-cli)
+#    so that `npm ci` does not throw the build away and node_modules stays small.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+pkg="$here/node_modules/uniffi-bindgen-react-native"
+[ -f "$pkg/bin/cli.cjs" ] || { echo "ubrn.sh: $pkg is missing: run npm ci first" >&2; exit 1; }
+if [ ! -f "$pkg/Cargo.lock" ]; then
+  cp "$here/scripts/ubrn-cli.Cargo.lock" "$pkg/Cargo.lock"
+fi
+mkdir -p "$pkg/target" # the CLI says "Building… first time" whenever this is absent
+export CARGO_TARGET_DIR="${UBRN_CLI_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/react-native-opencom/ubrn-cli}"
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+exec node "$pkg/bin/cli.cjs" "$@"

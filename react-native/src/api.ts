@@ -1,0 +1,37 @@
+/**
+ * The public API of react-native-opencom, without the native module: shared by the app entry
+ * (`index.tsx`, which installs the TurboModule) and the Jest entry (`jest/index.ts`, which
+ * uses the in-memory fake).
+ */
+export { setDefaultBindings, getDefaultBindings, type OpencomBindings } from './bindings';
+export type { OpencomConfig } from './config';
+export {
+  OpencomSdkError,
+  toOpencomError,
+  type OpencomErrorKind,
+  type OpencomResult,
+} from './errors';
+export { opencomConfigFromExpo, type ExpoConfigLike, type OpencomExpoExtra } from './expo';
+export {
+  OpencomProvider,
+  useOpencom,
+  type OpencomProviderProps,
+  type OpencomStatus,
+} from './provider';
+export {
+  escapeSecureStoreKey,
+  fromAsyncStorage,
+  fromSecureStore,
+  memoryStorage,
+  splitStorage,
+  type AsyncStorageLike,
+  type OpencomStorage,
+  type SecureStoreLike,
+} from './storage';
+export type * from './types';
+export { useConversation } from './hooks/useConversation';
+export { useConversations } from './hooks/useConversations';
+export { useArticleSearch, useHelpCenter, type ArticleSearchOptions } from './hooks/useHelpCenter';
+export { usePush, type PushRegistrationOutcome } from './hooks/usePush';
+export { useTickets } from './hooks/useTickets';
+export { useUnreadCount } from './hooks/useUnreadCount';
