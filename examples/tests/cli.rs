@@ -198,3 +198,263 @@ async fn usage_network_and_demo_exit_codes() {
         "--demo stores nothing"
     );
 }
+
+/// The export file as (conversation id → message contents), asserting one line per id.
+fn exported(path: &std::path::Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let raw = std::fs::read_to_string(path).unwrap();
+    assert!(
+        raw.is_empty() || raw.ends_with('\n'),
+        "ends with a full line"
+    );
+    let mut all = std::collections::BTreeMap::new();
+    for line in raw.lines() {
+        let row: Value = serde_json::from_str(line).unwrap();
+        let messages = row["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["content"].as_str().unwrap().to_owned())
+            .collect();
+        let previous = all.insert(row["id"].as_str().unwrap().to_owned(), messages);
+        assert!(previous.is_none(), "duplicate line for {}", row["id"]);
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_conversations_is_complete_resumable_and_concurrency_independent() {
+    let mock = ServerMock::start().await.unwrap();
+    let ws = mock.workspace_id();
+    mock.create_agent(&ws, "ana@example.com", PASSWORD, Role::Agent);
+    // 130 conversations (more than one inbox page), some closed, 1–3 messages each.
+    let mut expected = std::collections::BTreeMap::new();
+    for i in 0..130 {
+        let texts: Vec<String> = (0..=i % 3).map(|m| format!("c{i} m{m}")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let id = mock.seed_conversation(&ws, &refs);
+        if i % 4 == 0 {
+            mock.close_conversation(&id);
+        }
+        expected.insert(id, texts);
+    }
+    let home = tempfile::tempdir().unwrap();
+    let url = mock.url();
+    let (code, _, err) = opencom(
+        home.path(),
+        &[
+            "--url",
+            &url,
+            "login",
+            "--email",
+            "ana@example.com",
+            "--password",
+            PASSWORD,
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+
+    // Complete, default concurrency.
+    let full = home.path().join("full.jsonl");
+    let full_arg = full.to_str().unwrap();
+    let (code, out, err) = opencom(
+        home.path(),
+        &["export", "conversations", "--jsonl", full_arg, "--json"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["exported"], 130);
+    assert_eq!(summary["skipped"], 0);
+    assert_eq!(exported(&full), expected);
+
+    // Re-running with the same file appends nothing.
+    let (code, out, err) = opencom(
+        home.path(),
+        &["export", "conversations", "--jsonl", full_arg, "--json"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (summary["exported"].as_u64(), summary["skipped"].as_u64()),
+        (Some(0), Some(130))
+    );
+    assert_eq!(exported(&full), expected);
+
+    // An interrupted run: 40 complete lines, then half of the 41st.
+    let raw = std::fs::read_to_string(&full).unwrap();
+    let lines: Vec<&str> = raw.lines().collect();
+    let mut partial = lines[..40].join("\n");
+    partial.push('\n');
+    partial.push_str(&lines[40][..lines[40].len() / 2]);
+    let resumed = home.path().join("resumed.jsonl");
+    std::fs::write(&resumed, partial).unwrap();
+    let (code, out, err) = opencom(
+        home.path(),
+        &[
+            "export",
+            "conversations",
+            "--jsonl",
+            resumed.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (summary["exported"].as_u64(), summary["skipped"].as_u64()),
+        (Some(90), Some(40))
+    );
+    assert_eq!(exported(&resumed), expected);
+    // The 40 already-exported lines were left untouched.
+    assert!(std::fs::read_to_string(&resumed)
+        .unwrap()
+        .starts_with(&(lines[..40].join("\n") + "\n")));
+
+    // Concurrency 1 gives the same set.
+    let serial = home.path().join("serial.jsonl");
+    let (code, _, err) = opencom(
+        home.path(),
+        &[
+            "export",
+            "conversations",
+            "--jsonl",
+            serial.to_str().unwrap(),
+            "--concurrency",
+            "1",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(exported(&serial), expected);
+
+    // Bad concurrency is a usage error; not signed in is an auth error.
+    assert_eq!(
+        opencom(
+            home.path(),
+            &[
+                "export",
+                "conversations",
+                "--jsonl",
+                full_arg,
+                "--concurrency",
+                "0"
+            ],
+        )
+        .await
+        .0,
+        1
+    );
+    assert_eq!(opencom(home.path(), &["logout"]).await.0, 0);
+    assert_eq!(
+        opencom(
+            home.path(),
+            &["export", "conversations", "--jsonl", full_arg]
+        )
+        .await
+        .0,
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_with_demo_data() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("demo.jsonl");
+    let (code, out, err) = opencom(
+        home.path(),
+        &[
+            "--demo",
+            "export",
+            "conversations",
+            "--jsonl",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Exported 3 conversations"), "{out}");
+    let all = exported(&file);
+    assert_eq!(all.len(), 3);
+    assert!(all
+        .values()
+        .any(|m| m.iter().any(|t| t == "Is there a student discount?")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_an_emailed_code() {
+    use std::io::{BufRead, Write};
+    let mock = std::sync::Arc::new(ServerMock::start().await.unwrap());
+    mock.create_agent(
+        &mock.workspace_id(),
+        "ana@example.com",
+        PASSWORD,
+        Role::Agent,
+    );
+    let home = tempfile::tempdir().unwrap();
+    let url = mock.url();
+
+    let login = |code_for: Option<&'static str>| {
+        let home = home.path().to_owned();
+        let url = url.clone();
+        let mock = std::sync::Arc::clone(&mock);
+        tokio::task::spawn_blocking(move || {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_opencom"))
+                .args([
+                    "--url",
+                    &url,
+                    "login",
+                    "--email",
+                    "ana@example.com",
+                    "--otp",
+                ])
+                .env("XDG_CONFIG_HOME", &home)
+                .env("HOME", &home)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // Wait for the prompt: the code has been requested by then.
+            let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+            let mut prompt = String::new();
+            stderr.read_line(&mut prompt).unwrap();
+            assert!(prompt.contains("Code sent"), "{prompt}");
+            let code = match code_for {
+                Some(wrong) => wrong.to_owned(),
+                None => mock.otp_code("ana@example.com").unwrap(),
+            };
+            let mut stdin = child.stdin.take().unwrap();
+            writeln!(stdin, "{code}").unwrap();
+            drop(stdin);
+            let out = child.wait_with_output().unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+            )
+        })
+    };
+    let (code, _) = login(Some("not-a-code")).await.unwrap();
+    assert_eq!(code, 2);
+    let (code, out) = login(None).await.unwrap();
+    assert_eq!(code, 0);
+    assert!(out.contains("Signed in as ana@example.com"), "{out}");
+    let (code, out, err) = opencom(home.path(), &["whoami", "--json"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["email"],
+        "ana@example.com"
+    );
+    // --otp and --password do not go together.
+    assert_eq!(
+        opencom(
+            home.path(),
+            &["login", "--email", "a@b.c", "--otp", "--password", "x"]
+        )
+        .await
+        .0,
+        1
+    );
+}

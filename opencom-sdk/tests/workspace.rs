@@ -153,6 +153,49 @@ async fn wrong_passwords_are_not_authorized() {
 }
 
 #[tokio::test]
+async fn email_codes_sign_in_once() {
+    let mock = ServerMock::start().await.unwrap();
+    mock.create_agent(
+        &mock.workspace_id(),
+        "ana@example.com",
+        PASSWORD,
+        Role::Agent,
+    );
+    let storage = Arc::new(MemoryStorage::new());
+    let client = builder(&mock, storage.clone()).build().unwrap();
+    assert!(matches!(
+        client.request_code(" ").await,
+        Err(Error::InvalidInput { .. })
+    ));
+    client.request_code("ana@example.com").await.unwrap();
+    let code = mock.otp_code("ana@example.com").unwrap();
+    assert_eq!(code.len(), 6);
+    assert!(matches!(
+        client.verify_code("ana@example.com", "").await,
+        Err(Error::InvalidInput { .. })
+    ));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let err = client
+        .verify_code("ana@example.com", wrong)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotAuthorized { .. }), "{err:?}");
+    assert!(!client.is_signed_in());
+    let me = client.verify_code("ana@example.com", &code).await.unwrap();
+    assert_eq!(me.email, "ana@example.com");
+    assert!(client.is_signed_in());
+    assert!(!storage.keys("").await.unwrap().is_empty(), "tokens kept");
+    // A code works once.
+    let again = builder(&mock, Arc::new(MemoryStorage::new()))
+        .build()
+        .unwrap();
+    assert!(matches!(
+        again.verify_code("ana@example.com", &code).await,
+        Err(Error::NotAuthorized { .. })
+    ));
+}
+
+#[tokio::test]
 async fn fifty_concurrent_calls_crossing_expiry_refresh_exactly_once() {
     let mock = ServerMock::start().await.unwrap();
     mock.clock().freeze();
@@ -446,7 +489,11 @@ fn no_token_reaches_logs_or_debug_output() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, not thread-local: with a thread-local default, other tests of this binary running
+    // at the same time can leave callsites cached as "never interested" (tracing's interest
+    // cache is global) and this test would capture nothing. Other tests' lines land here too;
+    // none of them may contain a secret either.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let client_rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

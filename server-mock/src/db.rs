@@ -2,7 +2,7 @@
 //! id → table registry (what `v.id("table")` validates against) and an undo log so a function
 //! that throws leaves no writes behind, as in a Convex transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -62,6 +62,21 @@ struct Table {
     /// Rows in creation order (the sequence number is the insertion order).
     rows: BTreeMap<u64, Doc>,
     seq_by_id: HashMap<String, u64>,
+    /// `conversationId` → sequence numbers of the rows that had it at some point: a superset
+    /// (entries are never removed; readers re-check the row), so deletes and rollbacks need
+    /// no upkeep.
+    by_conversation: HashMap<String, BTreeSet<u64>>,
+}
+
+impl Table {
+    fn index(&mut self, seq: u64, row: &Doc) {
+        if let Some(conversation_id) = row.get("conversationId").and_then(Value::as_str) {
+            self.by_conversation
+                .entry(conversation_id.to_owned())
+                .or_default()
+                .insert(seq);
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +186,7 @@ impl Db {
         self.next_seq += 1;
         let seq = self.next_seq;
         let t = self.tables.entry(table.to_owned()).or_default();
+        t.index(seq, &fields);
         t.rows.insert(seq, fields);
         t.seq_by_id.insert(id.clone(), seq);
         self.id_tables.insert(id.clone(), table.to_owned());
@@ -202,7 +218,10 @@ impl Db {
         let Some(t) = self.tables.get_mut(&table) else {
             return false;
         };
-        let Some(row) = t.seq_by_id.get(id).and_then(|seq| t.rows.get_mut(seq)) else {
+        let Some(seq) = t.seq_by_id.get(id).copied() else {
+            return false;
+        };
+        let Some(row) = t.rows.get_mut(&seq) else {
             return false;
         };
         let old = row.clone();
@@ -212,6 +231,8 @@ impl Db {
         for key in unset {
             row.remove(*key);
         }
+        let row = row.clone();
+        t.index(seq, &row);
         self.log(Undo::Replaced {
             table,
             id: id.to_owned(),
@@ -256,6 +277,23 @@ impl Db {
             .flat_map(|t| t.rows.values())
     }
 
+    /// The documents of a table whose `conversationId` is `conversation_id`, oldest first,
+    /// without scanning the table.
+    pub(crate) fn by_conversation<'a>(
+        &'a self,
+        table: &str,
+        conversation_id: &'a str,
+    ) -> impl Iterator<Item = &'a Doc> + 'a {
+        self.tables
+            .get(table)
+            .and_then(|t| Some((t, t.by_conversation.get(conversation_id)?)))
+            .into_iter()
+            .flat_map(|(t, seqs)| seqs.iter().filter_map(|seq| t.rows.get(seq)))
+            .filter(move |d| {
+                d.get("conversationId").and_then(Value::as_str) == Some(conversation_id)
+            })
+    }
+
     /// The first document of a table (oldest first) for which `pred` holds.
     pub(crate) fn find(&self, table: &str, pred: impl Fn(&Doc) -> bool) -> Option<&Doc> {
         self.scan(table).find(|d| pred(d))
@@ -274,6 +312,30 @@ mod tests {
 
     fn fields(v: Value) -> Doc {
         v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn by_conversation_follows_inserts_patches_deletes_and_rollbacks() {
+        let mut db = Db::default();
+        let ids = |db: &Db, c: &str| -> Vec<String> {
+            db.by_conversation("m", c)
+                .map(|d| d.id().to_owned())
+                .collect()
+        };
+        let a1 = db.insert("m", fields(json!({"conversationId": "a"})), 1.0);
+        let b1 = db.insert("m", fields(json!({"conversationId": "b"})), 2.0);
+        let a2 = db.insert("m", fields(json!({"conversationId": "a"})), 3.0);
+        assert_eq!(ids(&db, "a"), vec![a1.clone(), a2.clone()]);
+        db.begin();
+        db.patch(&a1, fields(json!({"conversationId": "b"})));
+        db.delete(&a2);
+        let a3 = db.insert("m", fields(json!({"conversationId": "a"})), 4.0);
+        assert_eq!(ids(&db, "a"), vec![a3]);
+        assert_eq!(ids(&db, "b"), vec![a1.clone(), b1.clone()]);
+        db.rollback();
+        assert_eq!(ids(&db, "a"), vec![a1, a2]);
+        assert_eq!(ids(&db, "b"), vec![b1]);
+        assert_eq!(ids(&db, "c"), Vec::<String>::new());
     }
 
     #[test]

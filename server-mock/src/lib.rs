@@ -546,6 +546,28 @@ impl ServerMock {
             })
     }
 
+    /// Inserts a conversation without a visitor straight into the store (no HTTP, no
+    /// session), with `messages` alternating visitor/agent, for seeding large inboxes fast.
+    /// Returns its id, or an empty string (with a warning in the log) for an unknown
+    /// workspace.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// let id = mock.seed_conversation(&mock.workspace_id(), &["Hi", "Hello!"]);
+    /// assert_eq!(mock.messages(&id).len(), 2);
+    /// assert!(mock.seed_conversation("nope", &[]).is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn seed_conversation(&self, workspace_id: &str, messages: &[&str]) -> String {
+        self.shared
+            .seed_conversation(workspace_id, messages)
+            .unwrap_or_else(|| {
+                tracing::warn!(workspace_id, "seed_conversation: no such workspace");
+                String::new()
+            })
+    }
+
     /// Closes a conversation as an agent would (`status: "closed"`, `resolvedAt`), which makes
     /// it eligible for CSAT. Unknown ids are ignored (with a warning in the log).
     ///

@@ -253,6 +253,51 @@ impl Shared {
         })
     }
 
+    /// Inserts a visitor-less conversation with `messages` (visitor and agent alternating);
+    /// `None` for an unknown workspace.
+    pub(crate) fn seed_conversation(
+        &self,
+        workspace_id: &str,
+        messages: &[&str],
+    ) -> Option<String> {
+        self.write(|db, now| {
+            if db.table_of(workspace_id) != Some("workspaces") {
+                return None;
+            }
+            let id = db.insert(
+                "conversations",
+                doc([
+                    ("workspaceId", Some(json!(workspace_id))),
+                    ("status", Some(json!("open"))),
+                    ("createdAt", Some(json!(now))),
+                    ("updatedAt", Some(json!(now))),
+                    ("lastMessageAt", Some(json!(now))),
+                    ("aiWorkflowState", Some(json!("none"))),
+                ]),
+                now,
+            );
+            for (i, text) in messages.iter().enumerate() {
+                let (sender_id, sender_type) = if i % 2 == 0 {
+                    ("seed-visitor", "visitor")
+                } else {
+                    ("seed-agent", "agent")
+                };
+                db.insert(
+                    "messages",
+                    doc([
+                        ("conversationId", Some(json!(id))),
+                        ("senderId", Some(json!(sender_id))),
+                        ("senderType", Some(json!(sender_type))),
+                        ("content", Some(json!(text))),
+                        ("createdAt", Some(json!(now))),
+                    ]),
+                    now,
+                );
+            }
+            Some(id)
+        })
+    }
+
     /// The agent user of a workspace that agent replies come from (created on first use).
     pub(crate) fn agent_user(db: &mut Db, workspace_id: &str, now: f64) -> String {
         if let Some(user) = db.find("users", |u| {

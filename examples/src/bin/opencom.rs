@@ -3,8 +3,10 @@
 //! ```text
 //! opencom --demo inbox list                     # embedded server-mock with demo data
 //! opencom --url https://x.convex.cloud login --email ana@example.com   # password from OPENCOM_PASSWORD or --password
+//! opencom --url https://x.convex.cloud login --email ana@example.com --otp   # emailed code on stdin
 //! opencom inbox list --status open --json
 //! opencom inbox reply <conversation-id> "On it!"
+//! opencom export conversations --jsonl all.jsonl --concurrency 8   # resumable
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -63,8 +65,11 @@ enum Command {
         #[arg(long)]
         email: String,
         /// Your password (default: $OPENCOM_PASSWORD).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "otp")]
         password: Option<String>,
+        /// Sign in with a code sent to your email instead (asked for on stdin).
+        #[arg(long)]
+        otp: bool,
     },
     /// Sign out and forget the tokens.
     Logout,
@@ -76,6 +81,25 @@ enum Command {
     /// The visitor directory.
     #[command(subcommand)]
     Visitors(VisitorsCommand),
+    /// Export workspace data.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// Every conversation (all statuses) with its messages, one JSON object per line.
+    ///
+    /// Resumable: re-running with the same file skips the conversations already in it (a
+    /// truncated last line from an interrupted run is dropped) and appends the rest.
+    Conversations {
+        /// The JSON Lines file to write (appended to when it exists).
+        #[arg(long)]
+        jsonl: PathBuf,
+        /// Conversations fetched at the same time.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        concurrency: u16,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,6 +162,20 @@ impl From<StatusArg> for ConversationStatus {
             StatusArg::Open => ConversationStatus::Open,
             StatusArg::Closed => ConversationStatus::Closed,
             StatusArg::Snoozed => ConversationStatus::Snoozed,
+        }
+    }
+}
+
+#[path = "../export.rs"]
+mod export;
+
+impl From<export::ExportError> for Failure {
+    fn from(err: export::ExportError) -> Self {
+        match err {
+            export::ExportError::Sdk(err) => err.into(),
+            export::ExportError::Io { path, source } => {
+                Failure::new(4, format!("cannot write {}: {source}", path.display()))
+            }
         }
     }
 }
@@ -371,17 +409,34 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     };
 
     match cli.command {
-        Command::Login { email, password } => {
+        Command::Login {
+            email,
+            password,
+            otp,
+        } => {
             if cli.demo {
                 return Err(Failure::new(
                     1,
                     "--demo signs in by itself; nothing to store",
                 ));
             }
-            let password = password
-                .or_else(|| std::env::var("OPENCOM_PASSWORD").ok())
-                .ok_or_else(|| Failure::new(1, "pass --password or set OPENCOM_PASSWORD"))?;
-            let me = client.sign_in_password(&email, &password).await?;
+            let me = if otp {
+                client.request_code(&email).await?;
+                eprintln!("Code sent to {email}. Enter it:");
+                let code = tokio::task::spawn_blocking(|| {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map(|_| line)
+                })
+                .await
+                .map_err(|e| Failure::new(1, format!("cannot read the code: {e}")))?
+                .map_err(|e| Failure::new(1, format!("cannot read the code: {e}")))?;
+                client.verify_code(&email, code.trim()).await?
+            } else {
+                let password = password
+                    .or_else(|| std::env::var("OPENCOM_PASSWORD").ok())
+                    .ok_or_else(|| Failure::new(1, "pass --password or set OPENCOM_PASSWORD"))?;
+                client.sign_in_password(&email, &password).await?
+            };
             // Remember the deployment only once signed in.
             if let Some((file, url)) = &saved {
                 file.set_url(url)?;
@@ -408,6 +463,31 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Inbox(command) => inbox(&client, command, cli.json).await?,
+        Command::Export(ExportCommand::Conversations { jsonl, concurrency }) => {
+            let me = client.current_user().await?;
+            let summary = export::conversations(
+                &client,
+                &me.workspace_id,
+                &jsonl,
+                usize::from(concurrency),
+                !cli.json,
+            )
+            .await?;
+            if cli.json {
+                print_json(&json!({
+                    "file": jsonl.display().to_string(),
+                    "exported": summary.exported,
+                    "skipped": summary.skipped,
+                }));
+            } else {
+                println!(
+                    "Exported {} conversations to {} ({} already there)",
+                    summary.exported,
+                    jsonl.display(),
+                    summary.skipped
+                );
+            }
+        }
         Command::Visitors(VisitorsCommand::Search { query }) => {
             let me = client.current_user().await?;
             let found = client

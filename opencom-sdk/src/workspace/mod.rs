@@ -229,17 +229,16 @@ impl WorkspaceClient {
         if password.is_empty() {
             return Err(Error::invalid("password", "must not be empty"));
         }
-        let mut args = Map::new();
-        args.insert("provider".into(), json!("password"));
-        args.insert(
-            "params".into(),
+        self.sign_in_with(
+            "password",
             json!({"email": email.trim(), "password": password, "flow": "signIn"}),
-        );
-        let value = self
-            .inner
-            .transport
-            .call_as(fns::AUTH_SIGN_IN, args, None)
-            .await?;
+        )
+        .await
+    }
+
+    /// `auth:signIn` with `provider` and `params`, keeping the returned tokens.
+    async fn sign_in_with(&self, provider: &str, params: Value) -> Result<CurrentUser> {
+        let value = self.auth_sign_in(provider, params).await?;
         let tokens =
             Tokens::from_json(value.get("tokens").unwrap_or(&Value::Null))?.ok_or_else(|| {
                 Error::NotAuthorized {
@@ -248,6 +247,57 @@ impl WorkspaceClient {
             })?;
         self.inner.tokens.set(tokens).await?;
         self.current_user().await
+    }
+
+    async fn auth_sign_in(&self, provider: &str, params: Value) -> Result<Value> {
+        let mut args = Map::new();
+        args.insert("provider".into(), json!(provider));
+        args.insert("params".into(), params);
+        Ok(self
+            .inner
+            .transport
+            .call_as(fns::AUTH_SIGN_IN, args, None)
+            .await?)
+    }
+
+    /// Emails a one-time sign-in code to `email` (the `resend-otp` provider); finish with
+    /// [`verify_code`](Self::verify_code). A new request replaces the previous code.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = server_mock::ServerMock::start().await?;
+    /// # mock.create_agent(&mock.workspace_id(), "ana@example.com", "Passw0rd!", server_mock::Role::Agent);
+    /// let client = opencom_sdk::WorkspaceClient::builder(&mock.url()).build()?;
+    /// client.request_code("ana@example.com").await?;
+    /// let code = mock.otp_code("ana@example.com").unwrap_or_default(); // read from the email
+    /// assert!(client.verify_code("ana@example.com", "000000x").await.is_err());
+    /// let me = client.verify_code("ana@example.com", &code).await?;
+    /// assert_eq!(me.email, "ana@example.com");
+    /// # Ok(()) }
+    /// ```
+    pub async fn request_code(&self, email: &str) -> Result<()> {
+        if email.trim().is_empty() {
+            return Err(Error::invalid("email", "must not be empty"));
+        }
+        self.auth_sign_in("resend-otp", json!({"email": email.trim()}))
+            .await
+            .map(drop)
+    }
+
+    /// Signs in with the code sent by [`request_code`](Self::request_code) and keeps the
+    /// tokens like [`sign_in_password`](Self::sign_in_password). A wrong or expired code is
+    /// [`Error::NotAuthorized`].
+    pub async fn verify_code(&self, email: &str, code: &str) -> Result<CurrentUser> {
+        if email.trim().is_empty() {
+            return Err(Error::invalid("email", "must not be empty"));
+        }
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(Error::invalid("code", "must not be empty"));
+        }
+        self.sign_in_with("resend-otp", json!({"email": email.trim(), "code": code}))
+            .await
     }
 
     /// Uses an existing token pair (e.g. from another process), persisting it. The JWT is

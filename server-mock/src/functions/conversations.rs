@@ -180,8 +180,7 @@ fn reading_visitor(ctx: &Ctx<'_>, args: &Doc) -> Result<Option<String>, FnError>
 
 /// The newest message of a conversation, as stored.
 pub(crate) fn last_message(db: &Db, conversation_id: &str) -> Option<Doc> {
-    db.scan("messages")
-        .filter(|m| m.str_field("conversationId") == Some(conversation_id))
+    db.by_conversation("messages", conversation_id)
         .last()
         .cloned()
 }

@@ -55,8 +55,7 @@ fn sender_name(db: &Db, sender_id: &str) -> String {
 
 /// Every message of a conversation, oldest first, as `messages:list` returns them.
 pub(crate) fn rendered_messages(db: &Db, url: &str, conversation_id: &str) -> Vec<Value> {
-    db.scan("messages")
-        .filter(|m| m.str_field("conversationId") == Some(conversation_id))
+    db.by_conversation("messages", conversation_id)
         .map(|message| {
             let mut out = message.clone();
             if matches!(message.str_field("senderType"), Some("agent" | "user")) {
