@@ -89,11 +89,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     out.raw(",\"conversations\":[").await?;
     let conversations = inner
         .session
-        .call(fns::LIST_CONVERSATIONS, |c| {
-            let mut args = c.visitor_args();
-            args.insert("workspaceId".into(), json!(ws));
-            args
-        })
+        .call(fns::LIST_CONVERSATIONS, |c| c.workspace_args(&ws))
         .await?;
     for (i, conversation) in array(conversations).into_iter().enumerate() {
         let Some(id) = conversation
@@ -124,11 +120,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     out.raw("],\"tickets\":[").await?;
     let tickets = inner
         .session
-        .call(fns::LIST_TICKETS, |c| {
-            let mut args = c.visitor_args();
-            args.insert("workspaceId".into(), json!(ws));
-            args
-        })
+        .call(fns::LIST_TICKETS, |c| c.workspace_args(&ws))
         .await?;
     for (i, ticket) in array(tickets).into_iter().enumerate() {
         let Some(id) = ticket.get("_id").and_then(Value::as_str).map(str::to_owned) else {
@@ -159,8 +151,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     let events = inner
         .session
         .call(fns::LIST_EVENTS, |c| {
-            let mut args = c.visitor_args();
-            args.insert("workspaceId".into(), json!(ws));
+            let mut args = c.workspace_args(&ws);
             args.insert("limit".into(), json!(10_000));
             args
         })

@@ -452,8 +452,7 @@ impl TicketsClient<'_> {
             .inner
             .session
             .call(fns::CREATE_TICKET, |c| {
-                let mut args = c.visitor_args();
-                args.insert("workspaceId".into(), json!(workspace_id));
+                let mut args = c.workspace_args(&workspace_id);
                 args.insert("subject".into(), json!(ticket.subject.trim()));
                 if let Some(d) = ticket
                     .description
@@ -494,11 +493,7 @@ impl TicketsClient<'_> {
         let value = self
             .inner
             .session
-            .call(fns::LIST_TICKETS, |c| {
-                let mut args = c.visitor_args();
-                args.insert("workspaceId".into(), json!(workspace_id));
-                args
-            })
+            .call(fns::LIST_TICKETS, |c| c.workspace_args(&workspace_id))
             .await?;
         crate::doc::list(&value, "tickets", Ticket::from_json)
     }
