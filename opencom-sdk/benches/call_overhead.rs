@@ -1,8 +1,9 @@
 //! SDK overhead against a hand-written client, on the same server-mock in the same process:
 //! - `conversations:listByVisitor` through `client.conversations().list()` vs a raw
 //!   reqwest + serde_json request with the same arguments (median ratio);
-//! - a 10,000-message `messages:list` decoded into typed `Message`s vs parsed as raw JSON
-//!   (median time and allocations per call).
+//! - a 10,000-message `messages:list` (every message with an attachment) decoded into typed
+//!   `Message`s vs parsed as raw JSON (median time and allocations per call);
+//! - start-up: building a client on stored state and `start()` (median time; no network).
 //!
 //! ```text
 //! cargo bench -p opencom-sdk --bench call_overhead
@@ -105,10 +106,17 @@ fn main() {
             sdk.as_secs_f64() / hand.as_secs_f64()
         );
 
-        // A long conversation: 10,000 agent messages (with sender names) after the greeting.
+        // A long conversation: 10,000 agent messages (with sender names), each with a file.
         let conversation = client.conversations().create().await.unwrap();
         for i in 0..10_000 {
-            mock.agent_reply(&conversation.id, &format!("message number {i} with some text in it"));
+            let id = mock.agent_reply_with_file(
+                &conversation.id,
+                &format!("message number {i} with some text in it"),
+                &format!("receipt-{i}.pdf"),
+                "application/pdf",
+                b"%PDF-1.4 receipt",
+            );
+            assert!(!id.is_empty());
         }
         let body = json!({"path": "messages:list", "args": {
             "conversationId": conversation.id, "visitorId": session.visitor_id,
@@ -120,6 +128,7 @@ fn main() {
             if i % 2 == 0 {
                 let messages = client.conversations().messages(&conversation.id).await.unwrap();
                 assert_eq!(messages.len(), 10_001);
+                assert_eq!(messages[10_000].attachments.len(), 1);
                 typed.push(started.elapsed());
                 typed_allocs.push(ALLOCATIONS.load(Ordering::Relaxed) - before);
             } else {
@@ -137,6 +146,26 @@ fn main() {
             typed_allocs[typed_allocs.len() / 2],
             median(untyped).as_secs_f64() * 1e3,
             raw_allocs[raw_allocs.len() / 2],
+        );
+
+        // Start-up on stored state: build + start() with the session already in storage.
+        let calls_before = mock.calls().len();
+        let mut startups = Vec::new();
+        for _ in 0..200 {
+            let started = Instant::now();
+            let again = Opencom::builder(&mock.url(), &mock.workspace_id())
+                .storage(storage.clone())
+                .heartbeat_interval(None)
+                .build()
+                .unwrap();
+            let restored = again.start().await.unwrap();
+            startups.push(started.elapsed());
+            assert_eq!(restored.visitor_id, session.visitor_id);
+        }
+        assert_eq!(mock.calls().len(), calls_before, "start-up made network calls");
+        println!(
+            "start-up on stored state (build + start, 0 network calls): median {:.1} µs",
+            median(startups).as_secs_f64() * 1e6
         );
     });
 }

@@ -75,7 +75,7 @@ pub struct Collection {
 }
 
 impl Collection {
-    fn from_json(doc: &Value) -> Result<Self> {
+    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         Ok(Self {
             id: required(doc, "_id", "collection")?,
             name: text(doc, "name").unwrap_or_default(),

@@ -62,6 +62,9 @@ mod doc;
 mod error;
 mod events;
 mod export;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod help_center;
 pub mod identity;
 mod messenger;
@@ -113,6 +116,18 @@ pub use tickets::{
 };
 pub use transport::RetryPolicy;
 pub use visitor::{User, Visitor, VisitorClient};
+#[cfg(feature = "workspace")]
+pub use workspace::{
+    AdminArticle, AdminCollection, ArticleAsset, ArticleDraft, ArticleFilter, ArticleStatus,
+    ArticleVisibility, AssetUpload, CollectionDraft, CollectionUpdate, HelpCenterAdminClient,
+    ASSET_MIME_TYPES, MAX_ASSET_BYTES,
+};
+#[cfg(feature = "workspace")]
+pub use workspace::{
+    AgentComment, AppliedTag, NewSnippet, Snippet, SnippetUpdate, SnippetsClient, Tag, TagUpdate,
+    TagsClient, TicketAssignee, TicketFilter, TicketUpdate, WorkspaceTicket,
+    WorkspaceTicketComment, WorkspaceTicketDetail, WorkspaceTicketsClient,
+};
 #[cfg(feature = "workspace")]
 pub use workspace::{
     AiWorkflowState, CurrentUser, InboxClient, InboxConversation, InboxFilter,

@@ -8,7 +8,19 @@ use crate::attributes::{
     validate_custom_attributes, validate_event_properties, AttributeValue, Attributes,
 };
 use crate::routes::{parse_deep_link, parse_push};
-use crate::transport::http::decode_response;
+use crate::transport::http::{decode_response, parse_retry_after_value};
+use crate::Error;
+
+/// Whether `text` still holds something credential-shaped (`wst_x…`, `eyJx…`).
+fn leaks(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        (b[i..].starts_with(b"wst_") && b.get(i + 4).is_some_and(u8::is_ascii_alphanumeric))
+            || (b[i..].starts_with(b"eyJ")
+                && b.get(i + 3)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c)))
+    })
+}
 
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -107,5 +119,82 @@ proptest! {
             prop_assert!(!too_deep && !bad_number);
         }
         let _ = validate_event_properties(&attrs);
+    }
+
+    #[test]
+    fn event_property_validation_accepts_exactly_what_the_server_would(tree in prop::collection::btree_map(".{0,6}", arb_attribute(), 0..5)) {
+        let attrs: Attributes = tree;
+        let key_ok = |k: &str| !k.is_empty() && !k.starts_with(['$', '_']) && k.bytes().all(|b| (0x20..0x7f).contains(&b));
+        let value_ok = |v: &AttributeValue| match v {
+            AttributeValue::Number(n) => n.is_finite(),
+            AttributeValue::List(items) => items.iter().all(|i| match i {
+                AttributeValue::String(_) => true,
+                AttributeValue::Number(n) => n.is_finite(),
+                _ => false,
+            }),
+            AttributeValue::Map(_) => false,
+            _ => true,
+        };
+        let expected = attrs.iter().all(|(k, v)| key_ok(k) && value_ok(v));
+        let result = validate_event_properties(&attrs);
+        prop_assert_eq!(result.is_ok(), expected, "{:?}", result);
+        if let Err(err) = result {
+            let typed = matches!(err, Error::InvalidInput { .. });
+            prop_assert!(typed, "{:?}", err);
+        }
+    }
+
+    #[test]
+    fn decode_errors_never_show_a_credential(
+        status in prop_oneof![Just(200u16), Just(560u16), 400u16..600],
+        before in "[ -~]{0,10}",
+        secret in "(wst_|eyJ)[A-Za-z0-9._-]{1,20}",
+        after in "[ -~]{0,10}",
+        shape in 0u8..3,
+    ) {
+        let text = format!("{before}{secret}{after}");
+        let body = match shape {
+            0 => json!({"status": "error", "errorMessage": text}),
+            1 => json!({"code": text, "message": text}),
+            _ => json!({"code": "X", "message": text}),
+        };
+        let body = serde_json::to_vec(&body).unwrap();
+        if let Err(err) = decode_response(status, &body, None) {
+            prop_assert!(!leaks(&err.to_string()), "{}", err);
+            let public: Error = err.into();
+            prop_assert!(!leaks(&public.to_string()), "{}", public);
+            prop_assert!(!leaks(&format!("{public:?}")), "{:?}", public);
+        }
+    }
+
+    #[test]
+    fn retry_after_values_never_panic(raw in prop_oneof![
+        "[0-9]{1,40}(\\.[0-9]{0,6})?",
+        "-?[0-9]{0,5}[eE][+-]?[0-9]{1,4}",
+        ".{0,40}",
+    ]) {
+        let parsed = parse_retry_after_value(&raw);
+        if let Ok(secs) = raw.trim().parse::<u32>() {
+            // Whole seconds as sent, clamped at one day.
+            let day = std::time::Duration::from_secs(86_400);
+            prop_assert_eq!(parsed, Some(std::time::Duration::from_secs(secs.into()).min(day)));
+        }
+    }
+
+    #[test]
+    fn deep_link_routes_re_parse_to_themselves(link in "(opencom://|https://opencom\\.app/)?[a-z-]{0,14}(/[A-Za-z0-9_;%.-]{0,12}){0,2}/?") {
+        if let Some(route) = parse_deep_link(&link) {
+            use crate::Route;
+            let canonical = match &route {
+                Route::Conversation { conversation_id } => format!("opencom://conversation/{conversation_id}"),
+                Route::Ticket { ticket_id } => format!("opencom://ticket/{ticket_id}"),
+                Route::Article { article_id } => format!("opencom://article/{article_id}"),
+                Route::Tickets => "opencom://tickets".into(),
+                Route::Messenger => "opencom://messenger".into(),
+                Route::HelpCenter => "opencom://help-center".into(),
+                other => return Err(TestCaseError::fail(format!("push-only route {other:?}"))),
+            };
+            prop_assert_eq!(parse_deep_link(&canonical), Some(route));
+        }
     }
 }

@@ -440,6 +440,8 @@ impl SessionManager {
             .await
             .map_err(|e| match e {
                 TransportError::Function { message } => match classify(&message) {
+                    // A fresh session still mismatching: the call named another tenant's data.
+                    mismatch if mismatch.is_mismatch() => mismatch.with_valid_token(),
                     ServerFailure::Session(_) => Error::SessionExpired,
                     other => other.into(),
                 },
@@ -451,10 +453,14 @@ impl SessionManager {
     /// and has been replaced, repeat the call. `Err`: the mapped error to report.
     pub(crate) async fn after_failure(&self, creds: &Credentials, message: &str) -> Result<()> {
         let failure = classify(message);
-        let dead = failure.may_be_session_problem()
-            && (matches!(failure, ServerFailure::Session(_)) || !self.token_is_valid(creds).await);
+        // "Session token does not match workspace/visitor" with a token that is valid for this
+        // client's own workspace and visitor is about the data named (another tenant's), not
+        // about the session: asked, not assumed, so no re-boot follows a refusal.
+        let certain = matches!(failure, ServerFailure::Session(_)) && !failure.is_mismatch();
+        let dead =
+            failure.may_be_session_problem() && (certain || !self.token_is_valid(creds).await);
         if !dead {
-            return Err(failure.into());
+            return Err(failure.with_valid_token());
         }
         self.recover(creds.generation).await
     }

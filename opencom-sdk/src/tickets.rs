@@ -44,7 +44,7 @@ pub enum TicketPriority {
 }
 
 impl TicketPriority {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TicketPriority::Low => "low",
             TicketPriority::Normal => "normal",
@@ -87,7 +87,7 @@ pub struct Ticket {
     pub attachments: Vec<Attachment>,
 }
 
-fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
+pub(crate) fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
     match doc.get("attachments").and_then(Value::as_array) {
         Some(items) => items.iter().map(Attachment::from_json).collect(),
         None => Ok(Vec::new()),
@@ -95,7 +95,7 @@ fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
 }
 
 impl Ticket {
-    fn from_json(doc: &Value) -> Result<Self> {
+    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         Ok(Self {
             id: required(doc, "_id", "ticket")?,
             subject: text(doc, "subject").unwrap_or_default(),

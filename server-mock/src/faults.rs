@@ -127,6 +127,8 @@ struct FaultState {
     random_probability: f64,
     random_kinds: Vec<FaultKind>,
     random_paused: bool,
+    /// How many requests the random mode caught, per kind (in `random_kinds` order).
+    random_hits: Vec<u64>,
     rng: StdRng,
 }
 
@@ -172,6 +174,7 @@ impl Default for FaultInjector {
                 random_probability: 0.0,
                 random_kinds: Vec::new(),
                 random_paused: false,
+                random_hits: Vec::new(),
                 rng: StdRng::from_os_rng(),
             })),
         }
@@ -220,6 +223,7 @@ impl FaultInjector {
         state.latency = Duration::ZERO;
         state.random_probability = 0.0;
         state.random_kinds.clear();
+        state.random_hits.clear();
         state.random_paused = false;
     }
 
@@ -307,7 +311,29 @@ impl FaultInjector {
     pub fn set_random_faults(&self, probability: f64, kinds: Vec<FaultKind>) {
         let mut state = lock(&self.inner);
         state.random_probability = probability.clamp(0.0, 1.0);
+        state.random_hits = vec![0; kinds.len()];
         state.random_kinds = kinds;
+    }
+
+    /// How many requests the random mode has caught with each of its kinds since
+    /// [`set_random_faults`](Self::set_random_faults), so a soak can show what it survived.
+    /// A `Latency` hit delays the request; whether that became a client timeout is up to the
+    /// client.
+    ///
+    /// ```
+    /// use server_mock::{FaultInjector, FaultKind};
+    /// let faults = FaultInjector::default();
+    /// faults.set_random_faults(0.1, vec![FaultKind::Status(503), FaultKind::Malformed]);
+    /// assert_eq!(faults.random_hits(), vec![(FaultKind::Status(503), 0), (FaultKind::Malformed, 0)]);
+    /// ```
+    pub fn random_hits(&self) -> Vec<(FaultKind, u64)> {
+        let state = lock(&self.inner);
+        state
+            .random_kinds
+            .iter()
+            .cloned()
+            .zip(state.random_hits.iter().copied())
+            .collect()
     }
 
     /// Suspends (`true`) or resumes (`false`) the random mode without forgetting its settings,
@@ -363,6 +389,9 @@ impl FaultInjector {
             if roll < state.random_probability {
                 let count = state.random_kinds.len();
                 let index = state.rng.random_range(0..count);
+                if let Some(hits) = state.random_hits.get_mut(index) {
+                    *hits += 1;
+                }
                 plan.apply(state.random_kinds[index].clone());
             }
         }
@@ -409,6 +438,23 @@ mod tests {
         assert_eq!(faults.plan("a:x").fault, Some(Injected::Status(503)));
         faults.pause_random(false);
         assert_eq!(faults.plan("a:x").fault, Some(Injected::Status(500)));
+    }
+
+    #[test]
+    fn random_hits_count_each_kind() {
+        let faults = FaultInjector::default();
+        faults.set_random_seed(3);
+        faults.set_random_faults(1.0, vec![FaultKind::Status(500), FaultKind::Malformed]);
+        let planned: Vec<_> = (0..40).map(|_| faults.plan("a:x").fault).collect();
+        let fives = planned
+            .iter()
+            .filter(|f| **f == Some(Injected::Status(500)))
+            .count() as u64;
+        let hits = faults.random_hits();
+        assert_eq!(hits[0], (FaultKind::Status(500), fives));
+        assert_eq!(hits[1], (FaultKind::Malformed, 40 - fives));
+        faults.set_random_faults(1.0, vec![FaultKind::Status(500)]);
+        assert_eq!(faults.random_hits(), vec![(FaultKind::Status(500), 0)]);
     }
 
     #[test]

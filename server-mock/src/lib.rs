@@ -546,6 +546,40 @@ impl ServerMock {
             })
     }
 
+    /// An agent's reply with one attached file (stored and bound to the message, as after an
+    /// upload and `finalizeUpload`), straight into the store: `messages:list` returns it with
+    /// an `attachments` descriptor and the file downloads from its URL. For seeding long
+    /// threads with attachments fast. Returns the message id, or an empty string (with a
+    /// warning in the log) for an unknown conversation.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// let conversation = mock.seed_conversation(&mock.workspace_id(), &["hi"]);
+    /// let id = mock.agent_reply_with_file(&conversation, "the invoice", "invoice.pdf", "application/pdf", b"%PDF-1.4");
+    /// assert!(!id.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn agent_reply_with_file(
+        &self,
+        conversation_id: &str,
+        text: &str,
+        file_name: &str,
+        mime_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        self.shared
+            .agent_reply_with_file(conversation_id, text, file_name, mime_type, bytes)
+            .unwrap_or_else(|| {
+                tracing::warn!(
+                    conversation_id,
+                    "agent_reply_with_file: no such conversation"
+                );
+                String::new()
+            })
+    }
+
     /// Inserts a conversation without a visitor straight into the store (no HTTP, no
     /// session), with `messages` alternating visitor/agent, for seeding large inboxes fast.
     /// Returns its id, or an empty string (with a warning in the log) for an unknown

@@ -32,6 +32,7 @@ use crate::convex::{
 use crate::db::{doc, Db, Doc, DocExt};
 use crate::faults::{FaultInjector, Injected};
 use crate::functions::auth::{verify_jwt, Identity};
+use crate::functions::support_attachments::STORAGE;
 use crate::functions::{automation_settings, discovery, messages, registry};
 use crate::registry::{Hooks, Registry, RunEnv};
 use crate::storage::Blobs;
@@ -329,6 +330,58 @@ impl Shared {
             let agent = Self::agent_user(db, &workspace_id, now);
             messages::insert_agent_reply(db, now, conversation_id, &agent, text)
         })
+    }
+
+    /// An agent's reply carrying one attached file (stored, attachment bound to the message),
+    /// straight into the store; `None` if there is no such conversation.
+    pub(crate) fn agent_reply_with_file(
+        &self,
+        conversation_id: &str,
+        text: &str,
+        file_name: &str,
+        mime_type: &str,
+        bytes: &[u8],
+    ) -> Option<String> {
+        let size = bytes.len() as f64;
+        let (storage_id, message_id) = self.write(|db, now| {
+            let workspace_id = db
+                .get(conversation_id)
+                .filter(|_| db.table_of(conversation_id) == Some("conversations"))?
+                .str_field("workspaceId")?
+                .to_owned();
+            let agent = Self::agent_user(db, &workspace_id, now);
+            let uploader = [
+                ("workspaceId", Some(json!(workspace_id))),
+                ("uploadedByType", Some(json!("agent"))),
+                ("uploadedById", Some(json!(agent))),
+                ("createdAt", Some(json!(now))),
+            ];
+            let mut file = doc(uploader.clone());
+            file.insert("size".into(), json!(size));
+            file.insert("contentType".into(), json!(mime_type));
+            let storage_id = db.insert(STORAGE, file, now);
+            let mut attachment = doc(uploader);
+            attachment.insert("storageId".into(), json!(storage_id));
+            attachment.insert("fileName".into(), json!(file_name));
+            attachment.insert("mimeType".into(), json!(mime_type));
+            attachment.insert("size".into(), json!(size));
+            attachment.insert("status".into(), json!("attached"));
+            let attachment_id = db.insert("supportAttachments", attachment, now);
+            let message_id = messages::insert_agent_reply(db, now, conversation_id, &agent, text)?;
+            db.patch(
+                &message_id,
+                doc([("attachmentIds", Some(json!([attachment_id])))]),
+            );
+            db.patch(
+                &attachment_id,
+                doc([("messageId", Some(json!(message_id)))]),
+            );
+            Some((storage_id, message_id))
+        })?;
+        lock(&self.blobs)
+            .files
+            .insert(storage_id, bytes.to_vec().into());
+        Some(message_id)
     }
 
     /// Closes a conversation as an agent would (`conversations:updateStatus`); false if there

@@ -35,7 +35,7 @@ pub(crate) const UPLOAD_CALL_PATH: &str = "_storage:upload";
 /// Stored file contents, by storage id.
 #[derive(Debug, Default)]
 pub(crate) struct Blobs {
-    files: HashMap<String, Bytes>,
+    pub(crate) files: HashMap<String, Bytes>,
 }
 
 fn refusal(status: StatusCode, code: &str, message: &str) -> Response {

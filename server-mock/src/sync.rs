@@ -34,7 +34,7 @@ use tokio::time::Instant;
 
 use crate::calls::{CallOutcome, Transport};
 use crate::convex::{args_object, normalize_path, Endpoint, FnError};
-use crate::functions::auth::{verify_jwt, Identity, AUTH_ERROR};
+use crate::functions::auth::{jwt_expiry_ms, verify_jwt, Identity, AUTH_ERROR};
 use crate::server::{json_response, Shared};
 use crate::util::js_numbers;
 
@@ -210,6 +210,9 @@ struct Connection {
     identity: u32,
     /// The agent identity of the last accepted `Authenticate` (`None`: anonymous).
     auth: Option<Identity>,
+    /// When that identity's JWT expires (ms on the mock clock): past it, the next transition is
+    /// an `AuthError` and the socket closes, as Convex does, and the client must re-authenticate.
+    auth_expires_ms: Option<f64>,
     /// The `endVersion` of the last `Transition` sent (the client's current version).
     version: StateVersion,
     queries: BTreeMap<u32, Subscription>,
@@ -238,6 +241,7 @@ impl Connection {
             query_set: 0,
             identity: 0,
             auth: None,
+            auth_expires_ms: None,
             version: StateVersion::initial(),
             queries: BTreeMap::new(),
             last_sent: Instant::now(),
@@ -331,11 +335,15 @@ impl Connection {
                         self.identity
                     )));
                 }
+                self.auth_expires_ms = None;
                 self.auth = match token {
                     AuthenticationToken::User(jwt) => {
                         let now = self.shared.clock.now_ms();
                         match verify_jwt(&self.shared.jwt_key, &jwt, now) {
-                            Some(identity) => Some(identity),
+                            Some(identity) => {
+                                self.auth_expires_ms = jwt_expiry_ms(&jwt);
+                                Some(identity)
+                            }
                             None => {
                                 // As Convex: `AuthError`, then the socket closes.
                                 let _ = self
@@ -472,6 +480,19 @@ impl Connection {
         force: bool,
         mut modifications: Vec<StateModification<Value>>,
     ) -> Result<(), Stop> {
+        if self
+            .auth_expires_ms
+            .is_some_and(|exp| self.shared.clock.now_ms() >= exp)
+        {
+            let _ = self
+                .send(ServerMessage::AuthError {
+                    error_message: AUTH_ERROR.into(),
+                    base_version: Some(self.identity),
+                    auth_update_attempted: Some(false),
+                })
+                .await;
+            return Err(Stop::Closed);
+        }
         let requests: Vec<(u32, String, Value)> = self
             .queries
             .iter()

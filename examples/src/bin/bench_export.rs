@@ -3,7 +3,10 @@
 //! Seeds `--conversations` conversations (3 messages each) straight into the mock's store,
 //! then exports them all with `--concurrency` (default 8) and with concurrency 1, over HTTP,
 //! with `--latency-ms` of added per-request latency (default 5: the in-memory mock answers
-//! far faster than a real deployment). Prints wall times, the speed-up and peak RSS (VmHWM).
+//! far faster than a real deployment). Each export runs in a child process (this binary again,
+//! with the hidden `--child-export` flag) that signs in and exports over HTTP, so the peak RSS
+//! it reports (VmHWM) is the exporter's alone, apart from the mock's store. Prints wall times,
+//! the speed-up and both peaks.
 //!
 //! ```text
 //! cargo run --release -p opencom-examples --bin bench_export -- --conversations 10000
@@ -32,6 +35,82 @@ struct Args {
     /// Latency added to every request, in milliseconds.
     #[arg(long, default_value_t = 5)]
     latency_ms: u64,
+    /// Internal: run one export against `<url> <workspace> <file>` and report on stdout.
+    #[arg(long, hide = true, num_args = 3, value_names = ["URL", "WORKSPACE", "FILE"])]
+    child_export: Option<Vec<String>>,
+}
+
+const EMAIL: &str = "bench@opencom.test";
+const PASSWORD: &str = "bench-password";
+
+/// The child: sign in, export, print `exported=<n> skipped=<n> secs=<f> vmhwm_kb=<n>`.
+async fn child_export(target: &[String], concurrency: usize) -> Result<(), String> {
+    let [url, workspace, file] = target else {
+        return Err("--child-export needs URL WORKSPACE FILE".into());
+    };
+    let client = WorkspaceClient::builder(url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    client
+        .sign_in_password(EMAIL, PASSWORD)
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let summary = export::conversations(&client, workspace, file.as_ref(), concurrency, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "exported={} skipped={} secs={:.3} vmhwm_kb={}",
+        summary.exported,
+        summary.skipped,
+        started.elapsed().as_secs_f64(),
+        proc_status_kb("VmHWM").unwrap_or(0)
+    );
+    Ok(())
+}
+
+/// Runs one export in a child process; returns (exported, seconds, child peak RSS in kB).
+async fn spawn_export(
+    url: &str,
+    workspace: &str,
+    file: &std::path::Path,
+    concurrency: usize,
+) -> Result<(u64, f64, u64), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg("--concurrency")
+        .arg(concurrency.to_string())
+        .arg("--child-export")
+        .arg(url)
+        .arg(workspace)
+        .arg(file);
+    // The mock serves from this process's runtime meanwhile: wait off its worker threads.
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .map_err(|e| format!("cannot wait for the exporter: {e}"))?
+        .map_err(|e| format!("cannot start the exporter: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "the exporter failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let field = |name: &str| -> Option<String> {
+        stdout
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=').map(str::to_owned))
+    };
+    let parse = || -> Option<(u64, f64, u64)> {
+        Some((
+            field("exported")?.parse().ok()?,
+            field("secs")?.parse().ok()?,
+            field("vmhwm_kb")?.parse().ok()?,
+        ))
+    };
+    parse().ok_or_else(|| format!("unreadable exporter report: {stdout}"))
 }
 
 /// A `/proc/self/status` field in kB (Linux only).
@@ -58,7 +137,7 @@ fn mib(kb: Option<u64>) -> String {
 async fn run(args: Args) -> Result<(), String> {
     let mock = ServerMock::start().await.map_err(|e| e.to_string())?;
     let ws = mock.workspace_id();
-    mock.create_agent(&ws, "bench@opencom.test", "bench-password", Role::Admin);
+    mock.create_agent(&ws, EMAIL, PASSWORD, Role::Admin);
     let seeded = Instant::now();
     for i in 0..args.conversations {
         let texts = [
@@ -79,37 +158,25 @@ async fn run(args: Args) -> Result<(), String> {
     );
     mock.faults()
         .set_latency(Duration::from_millis(args.latency_ms));
-    let client = WorkspaceClient::builder(&mock.url())
-        .build()
-        .map_err(|e| e.to_string())?;
-    client
-        .sign_in_password("bench@opencom.test", "bench-password")
-        .await
-        .map_err(|e| e.to_string())?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut times = Vec::new();
     for concurrency in [args.concurrency, 1] {
         let path = dir.path().join(format!("export-{concurrency}.jsonl"));
-        let started = Instant::now();
-        let summary = export::conversations(&client, &ws, &path, concurrency, false)
-            .await
-            .map_err(|e| e.to_string())?;
-        let elapsed = started.elapsed();
-        if summary.exported != args.conversations as u64 || summary.skipped != 0 {
+        let (exported, secs, child_kb) = spawn_export(&mock.url(), &ws, &path, concurrency).await?;
+        if exported != args.conversations as u64 {
             return Err(format!(
-                "exported {} (skipped {}), expected {}",
-                summary.exported, summary.skipped, args.conversations
+                "exported {exported}, expected {}",
+                args.conversations
             ));
         }
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         println!(
-            "concurrency {concurrency:>3}: {:>8.2?}  ({:.0} conversations/s, {:.1} MiB file); VmHWM so far: {}",
-            elapsed,
-            args.conversations as f64 / elapsed.as_secs_f64(),
+            "concurrency {concurrency:>3}: {secs:>8.2} s  ({:.0} conversations/s, {:.1} MiB file); exporter peak RSS: {}",
+            args.conversations as f64 / secs,
             size as f64 / (1024.0 * 1024.0),
-            mib(proc_status_kb("VmHWM"))
+            mib(Some(child_kb))
         );
-        times.push(elapsed);
+        times.push(Duration::from_secs_f64(secs));
     }
     if let [fast, slow] = times[..] {
         println!(
@@ -120,7 +187,7 @@ async fn run(args: Args) -> Result<(), String> {
         );
     }
     println!(
-        "peak RSS (VmHWM, whole process incl. the mock's store): {}",
+        "peak RSS of the mock's process (VmHWM, its store and serving): {}",
         mib(proc_status_kb("VmHWM"))
     );
     Ok(())
@@ -139,7 +206,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(args)) {
+    let result = match &args.child_export {
+        Some(target) => runtime.block_on(child_export(target, args.concurrency)),
+        None => runtime.block_on(run(args)),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bench_export: {e}");

@@ -7,6 +7,9 @@
 //! opencom inbox list --status open --json
 //! opencom inbox reply <conversation-id> "On it!"
 //! opencom export conversations --jsonl all.jsonl --concurrency 8   # resumable
+//! opencom articles import ./help-center --json   # Markdown + front matter; idempotent
+//! opencom articles export ./help-center          # re-importing it is a no-op
+//! opencom --url https://x.convex.cloud conformance --workspace <id> --json   # visitor contract check
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -23,7 +26,7 @@ use opencom_sdk::{
     WorkspaceClient,
 };
 use serde_json::{json, Value};
-use server_mock::{Role, ServerMock};
+use server_mock::{NewArticle, Role, ServerMock};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -84,6 +87,44 @@ enum Command {
     /// Export workspace data.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Help-center articles as Markdown files with front matter.
+    #[command(subcommand)]
+    Articles(ArticlesCommand),
+    /// Check a deployment against the visitor contract with a throwaway visitor (one row per
+    /// step; exit code 4 when any step fails). No sign-in needed.
+    Conformance {
+        /// The workspace to boot the visitor in (not needed with --demo).
+        #[arg(long)]
+        workspace: Option<String>,
+        /// The `origin` sent on boot and identify, for workspaces with an origin allowlist.
+        #[arg(long)]
+        origin: Option<String>,
+        /// The longest one step may take, in seconds.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ArticlesCommand {
+    /// Create or update articles (and their collections) from `<dir>/**/*.md`.
+    ///
+    /// Each file starts with a `---` front-matter block of `key: value` lines: `title`
+    /// (required), `slug`, `collection` (`/`-separated names; default: the sub-directory
+    /// path), `visibility` (public|internal), `tags` ([a, b]), `published` (true|false) or
+    /// `status` (draft|published|archived); the rest is the Markdown content. A file updates
+    /// the article with its `slug`, else the one with the same title in the same collection,
+    /// else creates one: re-running an import creates nothing and changes nothing.
+    Import {
+        /// The directory to read.
+        dir: PathBuf,
+    },
+    /// Write every article as `<dir>/<collection slugs>/<slug>.md` with front matter;
+    /// importing the result back changes nothing.
+    Export {
+        /// The directory to write (created if needed; existing files are overwritten).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,6 +209,71 @@ impl From<StatusArg> for ConversationStatus {
 
 #[path = "../export.rs"]
 mod export;
+
+#[path = "../articles.rs"]
+mod articles;
+
+impl From<articles::ArticlesError> for Failure {
+    fn from(err: articles::ArticlesError) -> Self {
+        match err {
+            articles::ArticlesError::Sdk(err) => err.into(),
+            articles::ArticlesError::Io { path, source } => {
+                Failure::new(4, format!("cannot use {}: {source}", path.display()))
+            }
+        }
+    }
+}
+
+#[path = "../conformance.rs"]
+mod conformance;
+
+/// `opencom conformance`: prints the report; any failing step is exit code 4.
+async fn conformance_command(
+    cli: &Cli,
+    workspace: Option<String>,
+    origin: Option<String>,
+    timeout: u64,
+) -> Result<(), Failure> {
+    let (_mock, url, workspace_id) = if cli.demo {
+        let mock = conformance::demo_mock()
+            .await
+            .map_err(|e| Failure::new(4, format!("cannot start the demo: {e}")))?;
+        let (url, ws) = (mock.url(), mock.workspace_id());
+        (Some(mock), url, ws)
+    } else {
+        let url = cli
+            .url
+            .clone()
+            .or_else(|| std::env::var("OPENCOM_URL").ok())
+            .ok_or_else(|| {
+                Failure::new(
+                    1,
+                    "no deployment: pass --url, set OPENCOM_URL or use --demo",
+                )
+            })?;
+        let ws = workspace.ok_or_else(|| Failure::new(1, "pass --workspace <id>"))?;
+        (None, url, ws)
+    };
+    let target = conformance::Target {
+        url,
+        workspace_id,
+        origin,
+        step_timeout: std::time::Duration::from_secs(timeout),
+    };
+    let report = conformance::run(&target)
+        .await
+        .map_err(|e| Failure::new(1, e))?;
+    if cli.json {
+        print_json(&report.to_json());
+    } else {
+        print!("{}", report.table());
+    }
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(Failure::new(4, "conformance: some steps failed"))
+    }
+}
 
 impl From<export::ExportError> for Failure {
     fn from(err: export::ExportError) -> Self {
@@ -313,7 +419,8 @@ impl Storage for TokenFile {
     }
 }
 
-/// Starts the embedded mock with demo data: an admin account and three visitor conversations.
+/// Starts the embedded mock with demo data: an admin account, three visitor conversations and
+/// a small help center (two collections, two published articles and a draft).
 async fn demo() -> Result<(ServerMock, WorkspaceClient), Failure> {
     let failed = |e: String| Failure::new(4, format!("cannot start the demo: {e}"));
     let mock = ServerMock::start()
@@ -355,6 +462,21 @@ async fn demo() -> Result<(ServerMock, WorkspaceClient), Failure> {
             .sent()
             .await?;
     }
+    let start = mock.add_collection(&ws, "Getting Started", None, 1.0);
+    let billing = mock.add_collection(&ws, "Billing", None, 2.0);
+    mock.add_article(
+        &ws,
+        NewArticle::published("Reset your password", "Open **Settings → Security**.")
+            .collection(&start),
+    );
+    mock.add_article(
+        &ws,
+        NewArticle::published("Refunds", "We refund within 14 days.").collection(&billing),
+    );
+    mock.add_article(
+        &ws,
+        NewArticle::draft("Student discount", "Coming soon.").collection(&billing),
+    );
     let client = WorkspaceClient::builder(&mock.url())
         .build()
         .map_err(|e| failed(e.to_string()))?;
@@ -379,6 +501,14 @@ fn status_text(status: &ConversationStatus) -> String {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Conformance {
+        workspace,
+        origin,
+        timeout,
+    } = &cli.command
+    {
+        return conformance_command(&cli, workspace.clone(), origin.clone(), *timeout).await;
+    }
     let file = TokenFile::default_path().map(|path| TokenFile { path });
     let (_mock, client, saved) = if cli.demo {
         let (mock, client) = demo().await?;
@@ -463,6 +593,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Inbox(command) => inbox(&client, command, cli.json).await?,
+        // Answered before any sign-in, at the top of `run`.
+        Command::Conformance { .. } => {}
         Command::Export(ExportCommand::Conversations { jsonl, concurrency }) => {
             let me = client.current_user().await?;
             let summary = export::conversations(
@@ -488,6 +620,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 );
             }
         }
+        Command::Articles(command) => articles_command(&client, command, cli.json).await?,
         Command::Visitors(VisitorsCommand::Search { query }) => {
             let me = client.current_user().await?;
             let found = client
@@ -625,6 +758,55 @@ async fn inbox(
             };
             client.inbox().assign(&id, &agent).await?;
             println!("Assigned {id} to {agent}");
+        }
+    }
+    Ok(())
+}
+
+async fn articles_command(
+    client: &WorkspaceClient,
+    command: ArticlesCommand,
+    as_json: bool,
+) -> Result<(), Failure> {
+    let me = client.current_user().await?;
+    match command {
+        ArticlesCommand::Import { dir } => {
+            if !dir.is_dir() {
+                return Err(Failure::new(
+                    1,
+                    format!("{} is not a directory", dir.display()),
+                ));
+            }
+            let summary = articles::import(client, &me.workspace_id, &dir, !as_json).await?;
+            if as_json {
+                print_json(&summary.to_json());
+            } else {
+                for (file, reason) in &summary.failures {
+                    eprintln!("opencom: {}: {reason}", file.display());
+                }
+                println!(
+                    "{} created, {} updated, {} unchanged, {} failed ({} collections created)",
+                    summary.created,
+                    summary.updated,
+                    summary.unchanged,
+                    summary.failed,
+                    summary.collections_created
+                );
+            }
+            if summary.failed > 0 {
+                return Err(Failure::new(
+                    1,
+                    format!("{} file(s) could not be imported", summary.failed),
+                ));
+            }
+        }
+        ArticlesCommand::Export { dir } => {
+            let written = articles::export(client, &me.workspace_id, &dir, !as_json).await?;
+            if as_json {
+                print_json(&json!({"dir": dir.display().to_string(), "exported": written}));
+            } else {
+                println!("Exported {written} articles to {}", dir.display());
+            }
         }
     }
     Ok(())

@@ -11,7 +11,7 @@
 //! and sent on the next start.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -69,6 +69,11 @@ pub(crate) struct OutboxItem {
     pub(crate) enqueued_at: f64,
     /// A send was started: the server may have the message already.
     pub(crate) attempted: bool,
+    /// The server's id once the send succeeded: written (atomically, with the item) before the
+    /// cursor moves and the item is removed, so a crash between those steps cannot make the
+    /// next run send the message again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) sent_message_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +82,9 @@ struct Entry {
     delivery: DeliveryState,
     message_id: Option<String>,
     failures: u32,
+    /// The server id once sent, shared with the item's [`SendHandle`]s: they keep it after
+    /// the entry is pruned from memory.
+    sent_id: Arc<OnceLock<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -101,6 +109,7 @@ pub(crate) struct Outbox {
 pub struct SendHandle {
     local_id: String,
     outbox: Weak<Outbox>,
+    sent_id: Arc<OnceLock<String>>,
 }
 
 impl SendHandle {
@@ -117,6 +126,9 @@ impl SendHandle {
         };
         let mut changes = outbox.version.subscribe();
         loop {
+            if let Some(id) = self.sent_id.get() {
+                return Ok(id.clone());
+            }
             match outbox.delivery_of(&self.local_id) {
                 Some((DeliveryState::Sent, Some(id))) => return Ok(id),
                 Some((DeliveryState::Failed { error }, _)) => {
@@ -186,6 +198,7 @@ impl Outbox {
         let storage = &inner.services.storage;
         let prefix = format!("{}outbox/", inner.config.storage_namespace());
         let mut items = Vec::new();
+        let mut sent = Vec::new();
         let mut cursors = HashMap::new();
         for key in storage.keys(&prefix).await? {
             let Some(raw) = storage.get(&key).await.ok().flatten() else {
@@ -194,10 +207,22 @@ impl Outbox {
             if let Some(conversation) = key.strip_prefix(&format!("{prefix}cursor/")) {
                 cursors.insert(conversation.to_owned(), raw);
             } else if let Ok(item) = serde_json::from_str::<OutboxItem>(&raw) {
-                items.push(item);
+                match &item.sent_message_id {
+                    // Sent before the last run ended mid-bookkeeping: finish it, never resend.
+                    Some(id) => sent.push((key, item.conversation_id.clone(), id.clone())),
+                    None => items.push(item),
+                }
             } else {
                 tracing::warn!(key, "unreadable outbox item left in place");
             }
+        }
+        // A conversation sends one item at a time, so a leftover sent item is its newest
+        // message: the cursor moves to it.
+        for (key, conversation_id, message_id) in sent {
+            let cursor_key = Self::cursor_key(inner, &conversation_id);
+            storage.set(&cursor_key, &message_id).await?;
+            storage.remove(&key).await?;
+            cursors.insert(conversation_id, message_id);
         }
         let conversations: Vec<String> = {
             let mut st = self.lock();
@@ -220,6 +245,7 @@ impl Outbox {
                         delivery: DeliveryState::Queued,
                         message_id: None,
                         failures: 0,
+                        sent_id: Arc::new(OnceLock::new()),
                     },
                 );
             }
@@ -272,6 +298,7 @@ impl Outbox {
             attachment_ids: message.attachment_ids,
             enqueued_at: inner.services.clock.now_ms(),
             attempted: false,
+            sent_message_id: None,
         };
         // Durable first: if this fails, nothing was accepted.
         let json = serde_json::to_string(&item).map_err(|e| Error::Storage {
@@ -282,6 +309,7 @@ impl Outbox {
             .storage
             .set(&Self::item_key(inner, &local_id), &json)
             .await?;
+        let sent_id = Arc::new(OnceLock::new());
         self.lock().entries.insert(
             local_id.clone(),
             Entry {
@@ -289,6 +317,7 @@ impl Outbox {
                 delivery: DeliveryState::Queued,
                 message_id: None,
                 failures: 0,
+                sent_id: Arc::clone(&sent_id),
             },
         );
         self.notify();
@@ -296,6 +325,7 @@ impl Outbox {
         Ok(SendHandle {
             local_id,
             outbox: Arc::downgrade(self),
+            sent_id,
         })
     }
 
@@ -401,12 +431,28 @@ impl Outbox {
             if let Some(entry) = st.entries.get_mut(&item.local_id) {
                 entry.delivery = DeliveryState::Sent;
                 entry.message_id = Some(message_id.to_owned());
+                let _ = entry.sent_id.set(message_id.to_owned());
             }
             st.cursors
                 .insert(item.conversation_id.clone(), message_id.to_owned());
             prune_sent(&mut st);
         }
         let storage = &inner.services.storage;
+        // 1. The item records its server id (one atomic write), 2. the cursor moves, 3. the
+        // item goes. A crash after 1 leaves a sent item that `load` settles without re-sending.
+        let mut sent = item.clone();
+        sent.sent_message_id = Some(message_id.to_owned());
+        match serde_json::to_string(&sent) {
+            Ok(json) => {
+                if let Err(e) = storage
+                    .set(&Self::item_key(inner, &item.local_id), &json)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not record a sent outbox item");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not encode a sent outbox item"),
+        }
         if let Err(e) = storage
             .set(&Self::cursor_key(inner, &item.conversation_id), message_id)
             .await

@@ -30,6 +30,27 @@ impl ServerFailure {
             ServerFailure::Session(_) | ServerFailure::Unexplained(_)
         )
     }
+
+    /// `"Session token does not match workspace"` / `"… visitor"`: either this client's token
+    /// is not for its own workspace/visitor (a dead session), or — when the token is valid —
+    /// the call named another tenant's data (a conversation, ticket or push token of another
+    /// workspace or visitor). Only `validateSessionToken` can tell the two apart.
+    pub(crate) fn is_mismatch(&self) -> bool {
+        matches!(self, ServerFailure::Session(m) if m.starts_with("Session token does not match"))
+    }
+
+    /// The error for a failure seen with a token known to be valid: a mismatch is then a
+    /// refusal of someone else's data ([`Error::NotAuthorized`]), anything else maps as usual.
+    pub(crate) fn with_valid_token(self) -> Error {
+        match self {
+            ServerFailure::Session(message)
+                if message.starts_with("Session token does not match") =>
+            {
+                Error::NotAuthorized { message }
+            }
+            other => other.into(),
+        }
+    }
 }
 
 impl From<ServerFailure> for Error {
@@ -122,6 +143,48 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
         };
     }
 
+    // Help-center authoring refusals (CONTRACT §15.3): the arguments must change.
+    const HELP_CENTER: [(&str, &str); 5] = [
+        ("Collection cannot be", "parent_id"),
+        ("Cannot delete collection with", "collection_id"),
+        ("Unsupported image type", "mime_type"),
+        ("Image exceeds", "bytes"),
+        ("Asset is still referenced", "asset_id"),
+    ];
+    if let Some((_, field)) = HELP_CENTER.iter().find(|(s, _)| text.starts_with(s)) {
+        return ServerFailure::InvalidValue {
+            field: (*field).into(),
+            reason: message,
+        };
+    }
+
+    // Agent writes refused because of a value (CONTRACT §15.3): one ticket per conversation,
+    // unique tag names and snippet shortcuts, tags from another workspace.
+    const CONFLICTS: [(&str, &str); 4] = [
+        (
+            "A ticket already exists for this conversation",
+            "conversationId",
+        ),
+        ("Shortcut already exists", "shortcut"),
+        (
+            "Tag and conversation belong to different workspaces",
+            "tagId",
+        ),
+        ("Tag \"", "name"),
+    ];
+    for (prefix, field) in CONFLICTS {
+        if text.starts_with(prefix) && (field != "name" || text.ends_with("\" already exists")) {
+            return ServerFailure::InvalidValue {
+                field: field.into(),
+                reason: message,
+            };
+        }
+    }
+    // The auth wrappers' answer for an id whose document is gone (snippets, tickets).
+    if text == "Auth wrapper misconfigured: missing workspace resolver" {
+        return ServerFailure::NotFound(message);
+    }
+
     // Convex Auth sign-in refusals (CONTRACT §15.2): wrong email, password or code.
     const CREDENTIALS: [&str; 5] = [
         "InvalidAccountId",
@@ -134,7 +197,9 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
         return ServerFailure::NotAuthorized(message);
     }
 
-    const REFUSED: [&str; 9] = [
+    const REFUSED: [&str; 10] = [
+        // Another workspace's conversation (aiAgentActions:generateResponse).
+        "Conversation does not belong to workspace",
         "Origin validation failed",
         "Origin must be",
         "Identity verification failed",
@@ -153,6 +218,7 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
         || text.ends_with("was not found")
         || text.starts_with("Could not find public function")
         || text == "Visitor ID required"
+        || text == "Visitor not found in workspace"
     {
         return ServerFailure::NotFound(message);
     }
@@ -231,6 +297,36 @@ mod tests {
     }
 
     #[test]
+    fn a_mismatch_with_a_valid_token_is_a_refusal() {
+        for text in [
+            "Session token does not match workspace",
+            "Session token does not match visitor",
+        ] {
+            let failure = classify(&wrapped(text));
+            assert!(failure.is_mismatch(), "{text}");
+            assert_eq!(
+                failure.with_valid_token(),
+                Error::NotAuthorized {
+                    message: text.to_owned()
+                }
+            );
+        }
+        let expired = classify(&wrapped("Session expired"));
+        assert!(!expired.is_mismatch());
+        assert_eq!(expired.with_valid_token(), Error::SessionExpired);
+    }
+
+    #[test]
+    fn cross_workspace_refusals_are_not_server_errors() {
+        let other = Error::from(classify(&wrapped(
+            "Conversation does not belong to workspace",
+        )));
+        assert!(matches!(other, Error::NotAuthorized { .. }), "{other:?}");
+        let missing = Error::from(classify(&wrapped("Visitor not found in workspace")));
+        assert!(matches!(missing, Error::NotFound { .. }), "{missing:?}");
+    }
+
+    #[test]
     fn permission_refusals_name_the_permission() {
         let failure = classify(&wrapped("Permission denied: conversations.reply"));
         let error = Error::from(failure);
@@ -238,6 +334,78 @@ mod tests {
         let member = Error::from(classify(&wrapped("Not a member of this workspace")));
         assert!(matches!(member, Error::NotAuthorized { .. }));
         assert_eq!(member.denied_permission(), None);
+    }
+
+    #[test]
+    fn help_center_refusals_name_the_argument() {
+        for (text, expected) in [
+            ("Collection cannot be its own parent", "parent_id"),
+            (
+                "Collection cannot be moved into its own descendant",
+                "parent_id",
+            ),
+            (
+                "Cannot delete collection with child collections",
+                "collection_id",
+            ),
+            ("Cannot delete collection with articles", "collection_id"),
+            (
+                "Unsupported image type. Allowed: PNG, JPEG, GIF, WEBP, AVIF.",
+                "mime_type",
+            ),
+            ("Image exceeds 5MB maximum size.", "bytes"),
+            ("Asset is still referenced by 1 article(s): A", "asset_id"),
+        ] {
+            match Error::from(classify(&wrapped(text))) {
+                Error::InvalidInput { field, reason } => {
+                    assert_eq!(field, expected);
+                    assert_eq!(reason, text);
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        for text in [
+            "Article not found",
+            "Parent collection not found",
+            "Asset not found",
+        ] {
+            assert!(matches!(
+                Error::from(classify(&wrapped(text))),
+                Error::NotFound { .. }
+            ));
+        }
+    }
+
+    #[test]
+    fn agent_conflicts_name_the_field() {
+        for (text, expected) in [
+            (
+                "A ticket already exists for this conversation",
+                "conversationId",
+            ),
+            ("Shortcut already exists", "shortcut"),
+            ("Tag \"VIP\" already exists", "name"),
+            (
+                "Tag and conversation belong to different workspaces",
+                "tagId",
+            ),
+        ] {
+            match Error::from(classify(&wrapped(text))) {
+                Error::InvalidInput { field, reason } => {
+                    assert_eq!(field, expected);
+                    assert_eq!(reason, text);
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            classify(&wrapped("Tag \"VIP\" is odd")),
+            ServerFailure::Unexplained("Tag \"VIP\" is odd".into())
+        );
+        let gone = Error::from(classify(&wrapped(
+            "Auth wrapper misconfigured: missing workspace resolver",
+        )));
+        assert!(matches!(gone, Error::NotFound { .. }), "{gone:?}");
     }
 
     #[test]

@@ -12,7 +12,11 @@
 //! | `widgetSessions:boot` | mutation | no: only when the request provably never reached the server |
 //! | `widgetSessions:refresh` | mutation | no: a lost answer means a rotated token we never saw |
 //! | `auth:switchWorkspace`, `conversations:updateStatus` / `assign` | mutation | yes (set a field to a value) |
+//! | `tickets:update`, `tags:update` / `addToConversation` / `removeFromConversation`, `snippets:update` | mutation | yes (set fields / link once / unlink) |
+//! | `tickets:resolve` / `addComment` / `convertFromConversation`, `tags:create` / `remove`, `snippets:create` / `remove` | mutation | no (would duplicate, or fail the second time) |
 //! | `events:*`, `messages:send`, `conversations:create*` | mutation | no (would duplicate) |
+//! | `articles:update` / `publish` / `unpublish` / `archive` / `generateAssetUploadUrl`, `collections:update` / `reorder` | mutation | yes (set fields to values; a spare upload URL is harmless) |
+//! | `articles:create` / `remove` / `saveAsset` / `deleteAsset`, `collections:create` / `remove` | mutation | no (would duplicate, or fail with "not found" after a success) |
 //! | `auth:signIn` (sign-in and refresh), `auth:signOut` | action | no (a refresh consumes its single-use token) |
 //!
 //! "Provably never reached the server" = the TCP connection could not be opened, or the
@@ -172,4 +176,52 @@ pub(crate) mod fns {
     pub(crate) const SEARCH_VISITORS: Function = Function::query("visitors:search");
     pub(crate) const LIST_VISITORS: Function = Function::query("visitors:list");
     pub(crate) const GET_VISITOR: Function = Function::query("visitors:get");
+
+    // Agent tickets, tags and snippets (CONTRACT §15.3).
+    pub(crate) const LIST_WORKSPACE_TICKETS: Function = Function::query("tickets:list");
+    pub(crate) const UPDATE_TICKET: Function = Function::idempotent_mutation("tickets:update");
+    pub(crate) const RESOLVE_TICKET: Function = Function::mutation("tickets:resolve");
+    pub(crate) const CONVERT_TO_TICKET: Function =
+        Function::mutation("tickets:convertFromConversation");
+    pub(crate) const LIST_TAGS: Function = Function::query("tags:list");
+    pub(crate) const GET_TAG: Function = Function::query("tags:get");
+    pub(crate) const CREATE_TAG: Function = Function::mutation("tags:create");
+    pub(crate) const UPDATE_TAG: Function = Function::idempotent_mutation("tags:update");
+    pub(crate) const REMOVE_TAG: Function = Function::mutation("tags:remove");
+    pub(crate) const TAG_CONVERSATION: Function =
+        Function::idempotent_mutation("tags:addToConversation");
+    pub(crate) const UNTAG_CONVERSATION: Function =
+        Function::idempotent_mutation("tags:removeFromConversation");
+    pub(crate) const CONVERSATION_TAGS: Function = Function::query("tags:getConversationTags");
+    pub(crate) const LIST_SNIPPETS: Function = Function::query("snippets:list");
+    pub(crate) const GET_SNIPPET: Function = Function::query("snippets:get");
+    pub(crate) const SEARCH_SNIPPETS: Function = Function::query("snippets:search");
+    pub(crate) const SNIPPET_BY_SHORTCUT: Function = Function::query("snippets:getByShortcut");
+    pub(crate) const CREATE_SNIPPET: Function = Function::mutation("snippets:create");
+    pub(crate) const UPDATE_SNIPPET: Function = Function::idempotent_mutation("snippets:update");
+    pub(crate) const REMOVE_SNIPPET: Function = Function::mutation("snippets:remove");
+
+    // Help-center authoring (CONTRACT §15.3). `articles:get` is `ARTICLE_PUBLIC` above.
+    pub(crate) const CREATE_ARTICLE: Function = Function::mutation("articles:create");
+    pub(crate) const UPDATE_ARTICLE: Function = Function::idempotent_mutation("articles:update");
+    pub(crate) const PUBLISH_ARTICLE: Function = Function::idempotent_mutation("articles:publish");
+    pub(crate) const UNPUBLISH_ARTICLE: Function =
+        Function::idempotent_mutation("articles:unpublish");
+    pub(crate) const ARCHIVE_ARTICLE: Function = Function::idempotent_mutation("articles:archive");
+    pub(crate) const REMOVE_ARTICLE: Function = Function::mutation("articles:remove");
+    pub(crate) const LIST_ARTICLES: Function = Function::query("articles:list");
+    pub(crate) const SEARCH_ARTICLES_ADMIN: Function = Function::query("articles:search");
+    pub(crate) const ASSET_UPLOAD_URL: Function =
+        Function::idempotent_mutation("articles:generateAssetUploadUrl");
+    pub(crate) const SAVE_ASSET: Function = Function::mutation("articles:saveAsset");
+    pub(crate) const LIST_ASSETS: Function = Function::query("articles:listAssets");
+    pub(crate) const DELETE_ASSET: Function = Function::mutation("articles:deleteAsset");
+    pub(crate) const CREATE_COLLECTION: Function = Function::mutation("collections:create");
+    pub(crate) const UPDATE_COLLECTION: Function =
+        Function::idempotent_mutation("collections:update");
+    pub(crate) const REMOVE_COLLECTION: Function = Function::mutation("collections:remove");
+    pub(crate) const REORDER_COLLECTION: Function =
+        Function::idempotent_mutation("collections:reorder");
+    pub(crate) const LIST_COLLECTION_HIERARCHY: Function =
+        Function::query("collections:listHierarchy");
 }

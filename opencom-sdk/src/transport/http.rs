@@ -47,6 +47,11 @@ impl ConvexHttp {
         })
     }
 
+    /// The deployment URL (what the WebSocket client connects to as well).
+    pub(crate) fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// The underlying HTTP client (shared connection pool), for uploads and site routes.
     #[allow(dead_code)]
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -182,13 +187,29 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    parse_retry_after_value(headers.get(RETRY_AFTER)?.to_str().ok()?)
+}
+
+/// The longest `Retry-After` reported: larger (absurd) values are clamped to it rather than
+/// overflowing `Duration` (or a caller's `Instant + retry_after`). Still far above any
+/// `RetryPolicy::max_retry_after`, so such an answer ends the retries with `RateLimited`.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A `Retry-After` value: delay-seconds (fractions tolerated) or an HTTP date, at most
+/// [`RETRY_AFTER_CAP`]. Never panics.
+pub(crate) fn parse_retry_after_value(raw: &str) -> Option<Duration> {
+    let raw = raw.trim();
     if let Ok(secs) = raw.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        // `Duration::from_secs_f64` panics above ~1.8e19 s: found by the `envelope` fuzz target.
+        return (secs.is_finite() && secs >= 0.0).then(|| {
+            Duration::try_from_secs_f64(secs)
+                .unwrap_or(RETRY_AFTER_CAP)
+                .min(RETRY_AFTER_CAP)
+        });
     }
     let when = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
     let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    Some(wait.to_std().unwrap_or(Duration::ZERO).min(RETRY_AFTER_CAP))
 }
 
 /// Turns an HTTP answer into the function's value or a typed error. Never panics.
@@ -237,9 +258,10 @@ pub(crate) fn decode_response(
             String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
         ),
     };
+    // `code` is the server's (or a proxy's) text too: scrub it like the message.
     Err(TransportError::Http {
         status,
-        code,
+        code: scrub(&code),
         message: scrub(&message),
         retry_after,
     })
@@ -315,6 +337,53 @@ mod tests {
                 Err(TransportError::Decode(_))
             ));
         }
+    }
+
+    /// Found by the `envelope` fuzz target: the `code` of a `{code, message}` body reached the
+    /// error's `Display` unscrubbed.
+    #[test]
+    fn regression_fuzz_credentials_in_the_error_code_are_scrubbed() {
+        let body = br#"{"code":"On\n\n E\n~~eyJE\n\nn \n;","message":""}"#;
+        let err = decode_response(429, body, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "HTTP 429 On\n\n E\n~~eyJ\u{2026}(redacted)\n\nn \n;: "
+        );
+        let body = br#"{"code":"wst_00ff11","message":"eyJhbGciOi.x"}"#;
+        let err = decode_response(403, body, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "HTTP 403 wst_\u{2026}(redacted): eyJ\u{2026}(redacted)"
+        );
+    }
+
+    /// Found by the `envelope` fuzz target: a 21-digit `Retry-After` panicked in
+    /// `Duration::from_secs_f64`.
+    #[test]
+    fn regression_fuzz_huge_retry_after_is_clamped_not_a_panic() {
+        for raw in ["111111111111111111111", "1e300", "1.7e308", "99999999999"] {
+            assert_eq!(parse_retry_after_value(raw), Some(RETRY_AFTER_CAP), "{raw}");
+        }
+        assert_eq!(
+            parse_retry_after_value("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(RETRY_AFTER_CAP)
+        );
+        assert_eq!(parse_retry_after_value("-1"), None);
+        assert_eq!(parse_retry_after_value("NaN"), None);
+        assert_eq!(
+            parse_retry_after_value(" 1.5 "),
+            Some(Duration::from_millis(1500))
+        );
+        // And the answer carrying it is a typed rate-limit error, not a crash.
+        let body = br#"{"code":"RateLimited","message":""}"#;
+        let err = decode_response(429, body, parse_retry_after_value("111111111111111111111"));
+        let public: crate::Error = err.unwrap_err().into();
+        assert_eq!(
+            public,
+            crate::Error::RateLimited {
+                retry_after: Some(RETRY_AFTER_CAP)
+            }
+        );
     }
 
     #[test]

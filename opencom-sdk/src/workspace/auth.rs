@@ -2,6 +2,7 @@
 //! and in [`Storage`], refreshed shortly before expiry with at most one refresh in flight.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -151,6 +152,19 @@ impl TokenManager {
         tokens
             .expires_at_ms()
             .is_none_or(|exp| self.clock.now_ms() < exp - REFRESH_LEEWAY_MS)
+    }
+
+    /// How long until the JWT must be refreshed (zero: now); `None` when signed out or the
+    /// JWT carries no expiry.
+    pub(crate) fn refresh_due_in(&self) -> Option<Duration> {
+        let tokens = self.read()?;
+        let exp = tokens.expires_at_ms()?;
+        let left = exp - REFRESH_LEEWAY_MS - self.clock.now_ms();
+        Some(if left > 0.0 {
+            Duration::from_millis(left as u64)
+        } else {
+            Duration::ZERO
+        })
     }
 
     /// The JWT to send now: the current one, or a refreshed one when it is about to expire.

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::conversations::model::{Conversation, ConversationStatus, Message};
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
+use crate::realtime::LiveStream;
 use crate::transport::fns;
 
 use super::WorkspaceClient;
@@ -136,7 +137,7 @@ pub struct InboxConversation {
 }
 
 impl InboxConversation {
-    fn from_json(doc: &Value) -> Result<Self> {
+    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         let visitor = match doc.get("visitor") {
             Some(v) if v.is_object() => Some(VisitorSummary {
                 id: required(v, "_id", "visitor")?,
@@ -174,7 +175,62 @@ fn id_args(key: &str, id: &str) -> Map<String, Value> {
     args
 }
 
+/// The `conversations:listForInbox` arguments of a filter (no cursor: the first page).
+fn filter_args(workspace_id: &str, filter: &InboxFilter) -> Result<Map<String, Value>> {
+    if workspace_id.trim().is_empty() {
+        return Err(Error::invalid("workspace_id", "must not be empty"));
+    }
+    let mut args = id_args("workspaceId", workspace_id);
+    if let Some(status) = &filter.status {
+        args.insert("status".into(), json!(status_wire(status)?));
+    }
+    if let Some(ai) = filter.ai_state {
+        args.insert("aiWorkflowState".into(), json!(ai.as_wire()));
+    }
+    if let Some(size) = filter.page_size {
+        if !(1..=100).contains(&size) {
+            return Err(Error::invalid("page_size", "must be between 1 and 100"));
+        }
+        args.insert("limit".into(), json!(size));
+    }
+    Ok(args)
+}
+
 impl InboxClient {
+    /// The first page of the inbox matching `filter` (newest activity first, up to the filter's
+    /// page size, 50 by default), live: the current page first, then the page again whenever a
+    /// conversation in it changes, arrives or leaves. Over a WebSocket subscription
+    /// authenticated with the JWT (kept fresh across refreshes); polled over HTTP when the
+    /// builder says [`RealtimeMode::Polling`](crate::RealtimeMode) or no socket can be opened.
+    /// Errors are items (a viewer without `conversations.read`, a signed-out client); the
+    /// stream goes on. Dropping the stream ends the subscription.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mock = server_mock::ServerMock::start().await?;
+    /// # mock.create_agent(&mock.workspace_id(), "ana@example.com", "Passw0rd!", server_mock::Role::Agent);
+    /// # let client = opencom_sdk::WorkspaceClient::builder(&mock.url()).build()?;
+    /// # client.sign_in_password("ana@example.com", "Passw0rd!").await?;
+    /// use futures::StreamExt;
+    /// let mut inbox = client.inbox().watch(&mock.workspace_id(), opencom_sdk::InboxFilter::new())?;
+    /// let first = inbox.next().await.expect("a snapshot")?;
+    /// assert!(first.value.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn watch(
+        &self,
+        workspace_id: &str,
+        filter: InboxFilter,
+    ) -> Result<LiveStream<Vec<InboxConversation>>> {
+        let args = filter_args(workspace_id, &filter)?;
+        Ok(super::live::watch_inbox(
+            self.client.clone(),
+            fns::LIST_FOR_INBOX,
+            args,
+        ))
+    }
+
     pub(crate) fn new(client: WorkspaceClient) -> Self {
         Self { client }
     }
@@ -213,21 +269,9 @@ impl InboxClient {
             let filter = filter.clone();
             async move {
                 let Some(cursor) = state else {
-                    return Ok(None);
+                    return Ok::<_, Error>(None);
                 };
-                let mut args = id_args("workspaceId", &workspace_id);
-                if let Some(status) = &filter.status {
-                    args.insert("status".into(), json!(status_wire(status)?));
-                }
-                if let Some(ai) = filter.ai_state {
-                    args.insert("aiWorkflowState".into(), json!(ai.as_wire()));
-                }
-                if let Some(size) = filter.page_size {
-                    if !(1..=100).contains(&size) {
-                        return Err(Error::invalid("page_size", "must be between 1 and 100"));
-                    }
-                    args.insert("limit".into(), json!(size));
-                }
+                let mut args = filter_args(&workspace_id, &filter)?;
                 if let Some(cursor) = cursor {
                     args.insert("cursor".into(), json!(cursor));
                 }

@@ -1,5 +1,5 @@
-//! The agent side: [`WorkspaceClient`] signs in with Convex Auth and works the inbox and the
-//! visitor directory of a workspace (CONTRACT §15). Behind the `workspace` cargo feature (on by
+//! The agent side: [`WorkspaceClient`] signs in with Convex Auth and works the inbox, the
+//! visitor directory, tickets, tags and snippets of a workspace (CONTRACT §15). Behind the `workspace` cargo feature (on by
 //! default).
 //!
 //! ```
@@ -27,7 +27,12 @@
 //! ```
 
 mod auth;
+mod help_center;
 mod inbox;
+mod live;
+mod snippets;
+mod tags;
+mod tickets;
 mod visitors;
 
 use std::sync::Arc;
@@ -39,12 +44,24 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{parse_base_url, BuildError};
 use crate::doc::{required, text};
 use crate::error::{Error, Result};
+use crate::realtime::RealtimeMode;
 use crate::secret::Secret;
 use crate::storage::{MemoryStorage, Storage};
 use crate::transport::{fns, ConvexHttp, Function, RetryPolicy, TransportError};
 
 use auth::{TokenManager, Tokens};
+pub use help_center::{
+    AdminArticle, AdminCollection, ArticleAsset, ArticleDraft, ArticleFilter, ArticleStatus,
+    ArticleVisibility, AssetUpload, CollectionDraft, CollectionUpdate, HelpCenterAdminClient,
+    ASSET_MIME_TYPES, MAX_ASSET_BYTES,
+};
 pub use inbox::{AiWorkflowState, InboxClient, InboxConversation, InboxFilter, VisitorSummary};
+pub use snippets::{NewSnippet, Snippet, SnippetUpdate, SnippetsClient};
+pub use tags::{AppliedTag, Tag, TagUpdate, TagsClient};
+pub use tickets::{
+    AgentComment, TicketAssignee, TicketFilter, TicketUpdate, WorkspaceTicket,
+    WorkspaceTicketComment, WorkspaceTicketDetail, WorkspaceTicketsClient,
+};
 pub use visitors::{VisitorDirectoryClient, VisitorProfile};
 
 /// Configures a [`WorkspaceClient`]; [`build`](Self::build) validates everything at once.
@@ -67,9 +84,38 @@ pub struct WorkspaceClientBuilder {
     retry: RetryPolicy,
     request_timeout: Duration,
     connect_timeout: Duration,
+    realtime: RealtimeMode,
+    poll_interval: Duration,
 }
 
 impl WorkspaceClientBuilder {
+    /// How live inbox updates arrive: a WebSocket subscription authenticated with the JWT
+    /// (default), or HTTP polling only. In WebSocket mode the inbox is polled while no socket
+    /// can be opened.
+    ///
+    /// ```
+    /// # use opencom_sdk::{RealtimeMode, WorkspaceClient};
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").realtime(RealtimeMode::Polling);
+    /// # let _ = builder;
+    /// ```
+    pub fn realtime(mut self, mode: RealtimeMode) -> Self {
+        self.realtime = mode;
+        self
+    }
+
+    /// How often the inbox is polled when it is polled (default 5 s; must be > 0).
+    ///
+    /// ```
+    /// # use opencom_sdk::WorkspaceClient;
+    /// # use std::time::Duration;
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").poll_interval(Duration::from_secs(2));
+    /// # let _ = builder;
+    /// ```
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
     /// Where the tokens are kept across restarts (default: in memory). They live under their
     /// own key, `opencom/v1/<deployment>/workspace/tokens`, apart from any visitor session.
     ///
@@ -131,6 +177,12 @@ impl WorkspaceClientBuilder {
     /// ```
     pub fn build(self) -> std::result::Result<WorkspaceClient, BuildError> {
         let deployment_url = parse_base_url(&self.deployment_url, "deployment")?;
+        if self.poll_interval.is_zero() {
+            return Err(BuildError::InvalidSetting {
+                setting: "poll_interval",
+                reason: "must be greater than zero".into(),
+            });
+        }
         if self.request_timeout.is_zero() {
             return Err(BuildError::InvalidSetting {
                 setting: "request_timeout",
@@ -151,16 +203,31 @@ impl WorkspaceClientBuilder {
             self.connect_timeout,
         )
         .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
-        let tokens = TokenManager::new(transport.clone(), self.storage, self.clock, key);
+        let tokens = Arc::new(TokenManager::new(
+            transport.clone(),
+            self.storage,
+            self.clock,
+            key,
+        ));
         Ok(WorkspaceClient {
-            inner: Arc::new(Inner { transport, tokens }),
+            inner: Arc::new(Inner {
+                transport,
+                tokens,
+                realtime: self.realtime,
+                poll_interval: self.poll_interval,
+                live: tokio::sync::Mutex::new(None),
+            }),
         })
     }
 }
 
 struct Inner {
     transport: ConvexHttp,
-    tokens: TokenManager,
+    tokens: Arc<TokenManager>,
+    realtime: RealtimeMode,
+    poll_interval: Duration,
+    /// The inbox socket, opened by the first live watch, closed on sign-out.
+    live: tokio::sync::Mutex<Option<live::LiveConnection>>,
 }
 
 /// The agent/admin client: Convex Auth sign-in, the inbox and the visitor directory.
@@ -205,6 +272,8 @@ impl WorkspaceClient {
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(15),
             connect_timeout: Duration::from_secs(10),
+            realtime: RealtimeMode::WebSocket,
+            poll_interval: Duration::from_secs(5),
         }
     }
 
@@ -397,6 +466,7 @@ impl WorkspaceClient {
                 .map(|_| ()),
             None => Ok(()),
         };
+        self.close_live().await;
         self.inner.tokens.clear().await?;
         match result {
             // An expired JWT cannot sign out, but the tokens are gone from here anyway.
@@ -462,6 +532,51 @@ impl WorkspaceClient {
     /// ```
     pub fn visitors(&self) -> VisitorDirectoryClient {
         VisitorDirectoryClient::new(self.clone())
+    }
+
+    /// Tickets: list, read (internal notes included), update, resolve, comment, convert a
+    /// conversation.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// let tickets = client.tickets();
+    /// # let _ = tickets;
+    /// ```
+    pub fn tickets(&self) -> WorkspaceTicketsClient {
+        WorkspaceTicketsClient::new(self.clone())
+    }
+
+    /// Conversation tags: manage them and apply them to conversations.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// let tags = client.tags();
+    /// # let _ = tags;
+    /// ```
+    pub fn tags(&self) -> TagsClient {
+        TagsClient::new(self.clone())
+    }
+
+    /// Saved replies (snippets): list, search, shortcuts, manage.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// let snippets = client.snippets();
+    /// # let _ = snippets;
+    /// ```
+    pub fn snippets(&self) -> SnippetsClient {
+        SnippetsClient::new(self.clone())
+    }
+
+    /// Help-center authoring: articles, collections and image assets.
+    ///
+    /// ```
+    /// let client = opencom_sdk::WorkspaceClient::builder("https://x.convex.cloud").build().unwrap();
+    /// let help = client.help_center();
+    /// # let _ = help;
+    /// ```
+    pub fn help_center(&self) -> HelpCenterAdminClient {
+        HelpCenterAdminClient::new(self.clone())
     }
 
     /// Calls `function` with the Bearer JWT (refreshed first when it is about to expire). A 401

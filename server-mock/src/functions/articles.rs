@@ -1,6 +1,8 @@
 //! `articles.ts`: the help-center articles (CONTRACT §8): the visitor reads (`listForVisitor`,
 //! `searchForVisitor`, `getForVisitor`), the public reads gated by the workspace's
-//! `helpCenterAccessPolicy` (`get`, `list`, `search`) and `submitFeedback`.
+//! `helpCenterAccessPolicy` (`get`, `list`, `search`; signed-in members with `articles.read`
+//! see every article of their workspace, any status) and `submitFeedback`. The agent writes
+//! live in [`super::help_center_authoring`].
 //!
 //! A visitor-visible article is published and not `internal` (a missing `visibility` counts as
 //! public). Audience rules are not evaluated: the control API cannot set them, so every
@@ -8,6 +10,7 @@
 
 use serde_json::{json, Value};
 
+use super::auth::{require_permission, require_user};
 use super::widget_sessions::resolve_visitor_from_session;
 use crate::convex::{FnError, FnResult};
 use crate::db::{doc, Db, Doc, DocExt};
@@ -113,6 +116,28 @@ pub(crate) fn help_center_is_public(db: &Db, workspace_id: &str) -> bool {
     db.get(workspace_id)
         .filter(|_| db.table_of(workspace_id) == Some("workspaces"))
         .is_some_and(|w| w.str_field("helpCenterAccessPolicy").unwrap_or("public") == "public")
+}
+
+/// Who reads the help center through the `get`/`list`/`search` functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reader {
+    /// A signed-in member with `articles.read`: every article, any status.
+    Agent,
+    /// An anonymous caller of a public help center: published public articles only.
+    Public,
+}
+
+/// `canReadHelpCenterArticles`: a signed-in caller needs `articles.read` in the workspace (the
+/// permission errors are thrown); anyone else needs a public help center (`None` otherwise).
+pub(crate) fn help_center_reader(
+    ctx: &Ctx<'_>,
+    workspace_id: &str,
+) -> Result<Option<Reader>, FnError> {
+    if require_user(ctx).is_ok() {
+        require_permission(ctx, workspace_id, "articles.read")?;
+        return Ok(Some(Reader::Agent));
+    }
+    Ok(help_center_is_public(ctx.db, workspace_id).then_some(Reader::Public))
 }
 
 /// `generateSlug`: lowercase, every run of characters outside `[a-z0-9]` becomes one `-`, and
@@ -299,8 +324,8 @@ fn visibility_matches(article: &Doc, wanted: Option<&str>) -> bool {
     wanted.is_none_or(|wanted| visibility(article) == wanted)
 }
 
-/// Public callers (the mock has no agents) see published public articles only, and only when
-/// the workspace's help center is public.
+/// Public callers see published public articles only, and only when the workspace's help
+/// center is public; members with `articles.read` see every article of their workspace.
 fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let record = args
         .str_field("id")
@@ -312,12 +337,13 @@ fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     else {
         return Ok(Value::Null);
     };
-    if !help_center_is_public(ctx.db, workspace_id) {
+    let Some(reader) = help_center_reader(ctx, workspace_id)? else {
         return Ok(Value::Null);
-    }
+    };
+    let readable = |a: &Doc| reader == Reader::Agent || is_visible(a);
     let wanted = args.str_field("visibility");
     if let Some(article) = record {
-        if !visibility_matches(article, wanted) || !is_visible(article) {
+        if !visibility_matches(article, wanted) || !readable(article) {
             return Ok(Value::Null);
         }
         return Ok(with_rendered_content(ctx.db, ctx.url, article));
@@ -329,15 +355,27 @@ fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
         a.str_field("workspaceId") == Some(workspace_id) && a.str_field("slug") == Some(slug)
     });
     Ok(found
-        .filter(|a| visibility_matches(a, wanted) && is_visible(a))
+        .filter(|a| visibility_matches(a, wanted) && readable(a))
         .map_or(Value::Null, |a| with_rendered_content(ctx.db, ctx.url, a)))
+}
+
+/// `sortArticleRecordsForAdmin`: newest `updatedAt` first, then by title.
+fn sort_for_admin(articles: &mut [Doc]) {
+    let updated = |a: &Doc| a.f64_field("updatedAt").unwrap_or(0.0);
+    articles.sort_by(|a, b| {
+        updated(b).total_cmp(&updated(a)).then_with(|| {
+            a.str_field("title")
+                .unwrap_or_default()
+                .cmp(b.str_field("title").unwrap_or_default())
+        })
+    });
 }
 
 fn list(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
-    if !help_center_is_public(ctx.db, workspace_id) {
+    let Some(reader) = help_center_reader(ctx, workspace_id)? else {
         return Ok(json!([]));
-    }
+    };
     let collection = args.str_field("collectionId");
     let status = args.str_field("status");
     let wanted = args.str_field("visibility");
@@ -346,9 +384,13 @@ fn list(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
             && collection.is_none_or(|c| a.str_field("collectionId") == Some(c))
             && status.is_none_or(|s| a.str_field("status") == Some(s))
             && visibility_matches(a, wanted)
-            && is_visible(a)
+            && (reader == Reader::Agent || is_visible(a))
     });
-    articles.sort_by(|a, b| order_of(a).total_cmp(&order_of(b)));
+    if reader == Reader::Agent {
+        sort_for_admin(&mut articles);
+    } else {
+        articles.sort_by(|a, b| order_of(a).total_cmp(&order_of(b)));
+    }
     Ok(Value::Array(
         articles.into_iter().map(Value::Object).collect(),
     ))
@@ -356,15 +398,19 @@ fn list(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
 
 fn search(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
-    if !help_center_is_public(ctx.db, workspace_id) {
+    let Some(reader) = help_center_reader(ctx, workspace_id)? else {
         return Ok(json!([]));
-    }
+    };
     let term = args.str_field("query").unwrap_or_default().to_lowercase();
     let wanted = args.str_field("visibility");
+    let published_only = args.get("publishedOnly").and_then(Value::as_bool) == Some(true);
     let mut articles = ctx.db.filter("articles", |a| {
         a.str_field("workspaceId") == Some(workspace_id)
             && visibility_matches(a, wanted)
-            && is_visible(a)
+            && match reader {
+                Reader::Agent => !published_only || a.str_field("status") == Some("published"),
+                Reader::Public => is_visible(a),
+            }
             && search_term_matches(a, &term)
     });
     let updated = |a: &Doc| a.f64_field("updatedAt").unwrap_or(0.0);

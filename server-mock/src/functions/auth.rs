@@ -151,6 +151,13 @@ pub(crate) fn verify_jwt(key: &[u8], token: &str, now_ms: f64) -> Option<Identit
     })
 }
 
+/// The `exp` claim of a JWT, in ms (no signature check: use after [`verify_jwt`]).
+pub(crate) fn jwt_expiry_ms(token: &str) -> Option<f64> {
+    let payload = token.split('.').nth(1)?;
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    Some(claims.get("exp")?.as_f64()? * 1000.0)
+}
+
 /// `profile()` of the password provider: trimmed, lowercased.
 pub(crate) fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()

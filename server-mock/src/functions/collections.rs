@@ -1,12 +1,16 @@
 //! `collections.ts`: help-center collections (CONTRACT §8): the visitor tree
 //! (`listHierarchyForVisitor`) and the public reads gated by the workspace's
-//! `helpCenterAccessPolicy` (`get`, `list`, `listHierarchy`).
+//! `helpCenterAccessPolicy` (`get`, `list`, `listHierarchy`; signed-in members with
+//! `articles.read` see every collection of their workspace unless `publicOnly`). The agent
+//! writes live in [`super::help_center_authoring`].
 
 use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use super::articles::{help_center_is_public, help_center_visitor, is_visible, matches_audience};
+use super::articles::{
+    help_center_reader, help_center_visitor, is_visible, matches_audience, Reader,
+};
 use crate::convex::FnResult;
 use crate::db::{Db, Doc, DocExt};
 use crate::registry::{Ctx, Registry};
@@ -81,38 +85,44 @@ fn with_counts(db: &Db, collection: Doc) -> Doc {
     out
 }
 
-/// Public callers (the mock has no agents) only see collections with a published article.
-fn public_listing(db: &Db, collections: Vec<Doc>) -> Value {
+/// Public callers (and agents asking for `publicOnly`) only see collections with a published
+/// article.
+fn listing(db: &Db, collections: Vec<Doc>, all: bool) -> Value {
     let mut enriched: Vec<Doc> = collections
         .into_iter()
         .map(|c| with_counts(db, c))
-        .filter(|c| c.f64_field("publishedArticleCount").unwrap_or(0.0) > 0.0)
+        .filter(|c| all || c.f64_field("publishedArticleCount").unwrap_or(0.0) > 0.0)
         .collect();
     sort_by_order(&mut enriched);
     Value::Array(enriched.into_iter().map(Value::Object).collect())
 }
 
+/// `authUser && !args.publicOnly`.
+fn sees_all(reader: Reader, args: &Doc) -> bool {
+    reader == Reader::Agent && args.get("publicOnly").and_then(Value::as_bool) != Some(true)
+}
+
 fn list(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
-    if !help_center_is_public(ctx.db, workspace_id) {
+    let Some(reader) = help_center_reader(ctx, workspace_id)? else {
         return Ok(json!([]));
-    }
+    };
     let parent = args.str_field("parentId");
     let children = ctx.db.filter("collections", |c| {
         c.str_field("workspaceId") == Some(workspace_id) && c.str_field("parentId") == parent
     });
-    Ok(public_listing(ctx.db, children))
+    Ok(listing(ctx.db, children, sees_all(reader, args)))
 }
 
 fn list_hierarchy(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
-    if !help_center_is_public(ctx.db, workspace_id) {
+    let Some(reader) = help_center_reader(ctx, workspace_id)? else {
         return Ok(json!([]));
-    }
+    };
     let all = ctx.db.filter("collections", |c| {
         c.str_field("workspaceId") == Some(workspace_id)
     });
-    Ok(public_listing(ctx.db, all))
+    Ok(listing(ctx.db, all, sees_all(reader, args)))
 }
 
 fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
@@ -123,7 +133,7 @@ fn get(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     else {
         return Ok(Value::Null);
     };
-    if !help_center_is_public(ctx.db, workspace_id) {
+    if help_center_reader(ctx, workspace_id)?.is_none() {
         return Ok(Value::Null);
     }
     if let Some(collection) = by_id {

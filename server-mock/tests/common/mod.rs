@@ -177,3 +177,38 @@ pub async fn upload(url: &str, bytes: Vec<u8>, content_type: &str) -> (StatusCod
     let body = response.json::<Value>().await.expect("json body");
     (status, body)
 }
+
+/// The password of agents made by [`member`].
+pub const AGENT_PASSWORD: &str = "Passw0rd-123!";
+
+/// Calls `path` on `/api/{endpoint}` with `Authorization: Bearer <jwt>`.
+pub async fn as_agent(
+    mock: &ServerMock,
+    endpoint: &str,
+    path: &str,
+    args: Value,
+    jwt: &str,
+) -> Result<Value, String> {
+    let response = client()
+        .post(format!("{}/api/{endpoint}", mock.url()))
+        .bearer_auth(jwt)
+        .json(&json!({"path": path, "args": args, "format": "json"}))
+        .send()
+        .await
+        .expect("send");
+    let status = response.status();
+    envelope(status, response.json().await.expect("json"))
+}
+
+/// A member of `workspace_id` with `role` (password [`AGENT_PASSWORD`]) and a JWT:
+/// `(userId, jwt)`.
+pub fn member(
+    mock: &ServerMock,
+    workspace_id: &str,
+    email: &str,
+    role: server_mock::Role,
+) -> (String, String) {
+    let user = mock.create_agent(workspace_id, email, AGENT_PASSWORD, role);
+    let jwt = mock.agent_token(&user).expect("jwt");
+    (user, jwt)
+}
