@@ -15,4 +15,7 @@ fi
 mkdir -p "$pkg/target" # the CLI says "Building… first time" whenever this is absent
 export CARGO_TARGET_DIR="${UBRN_CLI_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/react-native-opencom/ubrn-cli}"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+# A build tool, not something to debug: no debug info, no incremental cache (1.7 GB → a fraction).
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-false}"
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 exec node "$pkg/bin/cli.cjs" "$@"
