@@ -7,6 +7,7 @@
 //! ```text
 //! cargo bench -p opencom-sdk --bench live_latency            # 1000 replies each
 //! LATENCY_SAMPLES=200 cargo bench -p opencom-sdk --bench live_latency
+//! LATENCY_ONLY=one-thread cargo bench -p opencom-sdk --bench live_latency   # the first case only
 //! ```
 #![allow(
     clippy::unwrap_used,
@@ -58,6 +59,59 @@ async fn measure(mode: RealtimeMode, poll: Duration, samples: usize) -> Vec<Dura
                 .unwrap();
             if snapshot.value.len() > seen {
                 seen = snapshot.value.len();
+                break;
+            }
+        }
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    latencies
+}
+
+/// The floor under the SDK: the same thread watched with the `convex` crate directly (its
+/// `messages:list` subscription, no decoding, no merge), so the SDK's own share can be read off.
+async fn measure_raw_convex(samples: usize) -> Vec<Duration> {
+    use opencom_sdk::{MemoryStorage, Storage};
+    use std::sync::Arc;
+    let mock = ServerMock::start().await.unwrap();
+    let storage = Arc::new(MemoryStorage::new());
+    let client = Opencom::builder(&mock.url(), &mock.workspace_id())
+        .storage(storage.clone())
+        .heartbeat_interval(None)
+        .build()
+        .unwrap();
+    let session = client.start().await.unwrap();
+    let conversation = client.conversations().create().await.unwrap();
+    let keys = storage.keys("opencom/").await.unwrap();
+    let key = keys.iter().find(|k| k.ends_with("/session")).unwrap();
+    let raw: serde_json::Value =
+        serde_json::from_str(&storage.get(key).await.unwrap().unwrap()).unwrap();
+    let token = raw["token"].as_str().unwrap().to_owned();
+    let mut convex = convex::ConvexClient::new(&mock.url()).await.unwrap();
+    let mut args = std::collections::BTreeMap::new();
+    args.insert(
+        "conversationId".to_owned(),
+        convex::Value::from(conversation.id.clone()),
+    );
+    args.insert(
+        "visitorId".to_owned(),
+        convex::Value::from(session.visitor_id.clone()),
+    );
+    args.insert("sessionToken".to_owned(), convex::Value::from(token));
+    let mut sub = convex.subscribe("messages:list", args).await.unwrap();
+    let len = |r: &convex::FunctionResult| match r {
+        convex::FunctionResult::Value(convex::Value::Array(items)) => items.len(),
+        _ => 0,
+    };
+    let mut seen = len(&sub.next().await.unwrap());
+    let mut latencies = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let started = Instant::now();
+        mock.agent_reply(&conversation.id, &format!("reply {i}"));
+        loop {
+            let n = len(&sub.next().await.unwrap());
+            if n > seen {
+                seen = n;
                 break;
             }
         }
@@ -130,9 +184,22 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // LATENCY_ONLY=one-thread runs the first case alone (for profiling).
+    let only = std::env::var("LATENCY_ONLY").unwrap_or_default();
+    let only_one = only == "one-thread";
     runtime.block_on(async {
+        if only == "raw-convex" {
+            report(
+                "convex crate alone, one thread",
+                &measure_raw_convex(samples).await,
+            );
+            return;
+        }
         let ws = measure(RealtimeMode::WebSocket, Duration::from_secs(3), samples).await;
         report("websocket, one thread", &ws);
+        if only_one {
+            return;
+        }
         let spread = measure_spread(samples + 10).await;
         report("websocket, 10 threads", &spread);
         let polling = measure(

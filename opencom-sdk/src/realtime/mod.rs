@@ -195,11 +195,8 @@ struct Emitter<T> {
 }
 
 impl<T: Clone + PartialEq> Emitter<T> {
-    /// Returns false when the consumer is gone.
+    /// A new raw value (the caller skips repeats). Returns false when the consumer is gone.
     async fn raw(&mut self, inner: &Inner, raw: Value, from_cache: bool) -> bool {
-        if !from_cache && self.last_raw.as_ref() == Some(&raw) {
-            return true;
-        }
         self.last_raw = Some(raw);
         self.rerender(inner, from_cache).await
     }
@@ -345,18 +342,23 @@ async fn run<T: Clone + PartialEq + Send + 'static>(
             match result {
                 Some(Ok(value)) => {
                     failures = 0;
-                    let changed = out.last_raw.as_ref() != Some(&value);
-                    // Deliver first; the offline cache is written after, off the latency path.
-                    let cache_copy = (changed && spec.cache.is_some()).then(|| value.clone());
+                    if out.last_raw.as_ref() == Some(&value) {
+                        continue;
+                    }
+                    // Deliver first; the offline cache is written after, off the latency path,
+                    // from the value the emitter keeps (no copy).
                     if !out.raw(&inner, value, false).await {
                         return;
                     }
-                    if let (Some(suffix), Some(value)) = (&spec.cache, cache_copy) {
-                        if let Ok(json) = serde_json::to_string(&value) {
-                            let key = cache_key(&inner, &creds, suffix);
-                            if let Err(e) = inner.services.storage.set(&key, &json).await {
-                                tracing::debug!(error = %e, "could not cache a snapshot");
-                            }
+                    let json = spec
+                        .cache
+                        .as_ref()
+                        .and(out.last_raw.as_ref())
+                        .and_then(|raw| serde_json::to_string(raw).ok());
+                    if let (Some(suffix), Some(json)) = (&spec.cache, json) {
+                        let key = cache_key(&inner, &creds, suffix);
+                        if let Err(e) = inner.services.storage.set(&key, &json).await {
+                            tracing::debug!(error = %e, "could not cache a snapshot");
                         }
                     }
                 }
