@@ -47,7 +47,8 @@ impl ConvexHttp {
         })
     }
 
-    /// The deployment URL (what the WebSocket client connects to as well).
+    /// The deployment URL (what the workspace client's WebSocket connects to as well).
+    #[cfg(feature = "workspace")]
     pub(crate) fn base_url(&self) -> &Url {
         &self.base
     }
