@@ -103,17 +103,7 @@ impl Realtime {
     ) -> Result<QuerySubscription> {
         let mut guard = self.client.lock().await;
         if guard.is_none() {
-            // tokio-tungstenite's rustls needs a process-wide crypto provider for wss://.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let (tx, mut rx) = mpsc::channel(16);
-            let client = ConvexClientBuilder::new(inner.config.deployment_url.as_str())
-                .with_client_id(concat!("opencom-rust-sdk-", env!("CARGO_PKG_VERSION")))
-                .with_on_state_change(tx)
-                .build()
-                .await
-                .map_err(|e| Error::Network {
-                    message: format!("cannot open the WebSocket: {e}"),
-                })?;
+            let (client, mut rx) = open_client(inner.config.deployment_url.as_str()).await?;
             let state = self.state.clone();
             let transitions = self.transitions.clone();
             let task = tokio::spawn(async move {
@@ -142,20 +132,32 @@ impl Realtime {
         let Some(client) = guard.as_mut() else {
             return Err(Error::config("no WebSocket client"));
         };
-        let mut convex_args = BTreeMap::new();
-        for (key, value) in args {
-            let value = convex::Value::try_from(value).map_err(|e| Error::Decode {
-                message: format!("cannot encode `{key}` for the WebSocket: {e}"),
-            })?;
-            convex_args.insert(key, value);
-        }
         client
-            .subscribe(path, convex_args)
+            .subscribe(path, convex_args(args)?)
             .await
             .map_err(|e| Error::Network {
                 message: format!("subscribe failed: {e}"),
             })
     }
+}
+
+/// Opens a `convex` client (the one WebSocket of a client object) on `url`; socket state
+/// changes arrive on the returned receiver.
+pub(crate) async fn open_client(
+    url: &str,
+) -> Result<(ConvexClient, mpsc::Receiver<convex::WebSocketState>)> {
+    // tokio-tungstenite's rustls needs a process-wide crypto provider for wss://.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (tx, rx) = mpsc::channel(16);
+    let client = ConvexClientBuilder::new(url)
+        .with_client_id(concat!("opencom-rust-sdk-", env!("CARGO_PKG_VERSION")))
+        .with_on_state_change(tx)
+        .build()
+        .await
+        .map_err(|e| Error::Network {
+            message: format!("cannot open the WebSocket: {e}"),
+        })?;
+    Ok((client, rx))
 }
 
 /// Builds a query's arguments from the session's credentials.
@@ -236,7 +238,24 @@ fn cache_key(inner: &Inner, creds: &Credentials, suffix: &str) -> String {
     )
 }
 
-async fn next_ws(sub: &mut Option<Pin<Box<QuerySubscription>>>) -> Option<FunctionResult> {
+/// A query's arguments as the `convex` crate takes them.
+pub(crate) fn convex_args(args: Map<String, Value>) -> Result<BTreeMap<String, convex::Value>> {
+    args.into_iter()
+        .map(|(key, value)| {
+            convex::Value::try_from(value)
+                .map(|v| (key.clone(), v))
+                .map_err(|e| Error::Decode {
+                    message: format!("cannot encode `{key}` for the WebSocket: {e}"),
+                })
+        })
+        .collect()
+}
+
+/// The next result of a subscription; pending forever when there is none (so a `select!`
+/// branch on it stays quiet while polling).
+pub(crate) async fn next_ws(
+    sub: &mut Option<Pin<Box<QuerySubscription>>>,
+) -> Option<FunctionResult> {
     match sub.as_mut() {
         Some(s) => s.next().await,
         None => std::future::pending().await,
@@ -385,7 +404,8 @@ async fn wait_extra(extra: &mut Option<watch::Receiver<u64>>) -> bool {
     }
 }
 
-fn retry_delay(failures: u32) -> Duration {
+/// Backoff between attempts after `failures` consecutive failures (250 ms doubling, ≤ 15 s).
+pub(crate) fn retry_delay(failures: u32) -> Duration {
     Duration::from_millis((250u64 << failures.min(6)).min(15_000))
 }
 

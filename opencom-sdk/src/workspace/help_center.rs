@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::help_center::{build_tree, Collection, CollectionNode};
 use crate::transport::fns;
 
-use super::WorkspaceClient;
+use super::{id_args, returned_id, WorkspaceClient};
 
 /// The largest image asset Opencom accepts: 5 MiB.
 ///
@@ -758,21 +758,6 @@ impl ArticleAsset {
     }
 }
 
-fn id_args(key: &str, id: &str) -> Map<String, Value> {
-    let mut args = Map::new();
-    args.insert(key.into(), json!(id));
-    args
-}
-
-fn returned_id(value: &Value, function: &str) -> Result<String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| Error::Decode {
-            message: format!("{function} did not return an id"),
-        })
-}
-
 /// Help-center authoring of a [`WorkspaceClient`]; see [`WorkspaceClient::help_center`].
 ///
 /// ```
@@ -822,7 +807,7 @@ impl HelpCenterAdminClient {
     pub async fn create_article(&self, workspace_id: &str, draft: ArticleDraft) -> Result<String> {
         check_id("workspace_id", workspace_id)?;
         draft.check()?;
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         args.insert("title".into(), json!(draft.title));
         args.insert("content".into(), json!(draft.content));
         draft.put_optionals(&mut args);
@@ -848,7 +833,7 @@ impl HelpCenterAdminClient {
     pub async fn update_article(&self, article_id: &str, draft: ArticleDraft) -> Result<()> {
         check_id("article_id", article_id)?;
         draft.check()?;
-        let mut args = id_args("id", article_id);
+        let mut args = id_args("id", article_id)?;
         args.insert("title".into(), json!(draft.title));
         args.insert("content".into(), json!(draft.content));
         draft.put_optionals(&mut args);
@@ -914,7 +899,7 @@ impl HelpCenterAdminClient {
     ) -> Result<()> {
         check_id(field, id)?;
         self.client
-            .call(function, id_args("id", id))
+            .call(function, id_args("id", id)?)
             .await
             .map(drop)
     }
@@ -937,7 +922,7 @@ impl HelpCenterAdminClient {
         filter: ArticleFilter,
     ) -> Result<Vec<AdminArticle>> {
         check_id("workspace_id", workspace_id)?;
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         if let Some(status) = &filter.status {
             if matches!(status, ArticleStatus::Other(_)) {
                 return Err(Error::invalid(
@@ -976,7 +961,7 @@ impl HelpCenterAdminClient {
         if query.trim().is_empty() {
             return Err(Error::invalid("query", "must not be empty"));
         }
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         args.insert("query".into(), json!(query));
         if published_only {
             args.insert("publishedOnly".into(), json!(true));
@@ -998,7 +983,7 @@ impl HelpCenterAdminClient {
         check_id("article_id", article_id)?;
         let value = self
             .client
-            .call(fns::ARTICLE_PUBLIC, id_args("id", article_id))
+            .call(fns::ARTICLE_PUBLIC, id_args("id", article_id)?)
             .await?;
         if value.is_null() {
             return Err(Error::NotFound {
@@ -1024,7 +1009,7 @@ impl HelpCenterAdminClient {
         if slug.trim().is_empty() {
             return Err(Error::invalid("slug", "must not be empty"));
         }
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         args.insert("slug".into(), json!(slug));
         let value = self.client.call(fns::ARTICLE_PUBLIC, args).await?;
         if value.is_null() {
@@ -1053,7 +1038,7 @@ impl HelpCenterAdminClient {
         if draft.name.trim().is_empty() {
             return Err(Error::invalid("name", "must not be empty"));
         }
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         args.insert("name".into(), json!(draft.name));
         if let Some(description) = &draft.description {
             args.insert("description".into(), json!(description));
@@ -1085,7 +1070,7 @@ impl HelpCenterAdminClient {
         update: CollectionUpdate,
     ) -> Result<()> {
         check_id("collection_id", collection_id)?;
-        let mut args = id_args("id", collection_id);
+        let mut args = id_args("id", collection_id)?;
         if let Some(name) = &update.name {
             if name.trim().is_empty() {
                 return Err(Error::invalid("name", "must not be empty"));
@@ -1145,7 +1130,7 @@ impl HelpCenterAdminClient {
         if !order.is_finite() {
             return Err(Error::invalid("order", "must be a finite number"));
         }
-        let mut args = id_args("id", collection_id);
+        let mut args = id_args("id", collection_id)?;
         args.insert("newOrder".into(), json!(order));
         self.client
             .call(fns::REORDER_COLLECTION, args)
@@ -1169,7 +1154,7 @@ impl HelpCenterAdminClient {
             .client
             .call(
                 fns::LIST_COLLECTION_HIERARCHY,
-                id_args("workspaceId", workspace_id),
+                id_args("workspaceId", workspace_id)?,
             )
             .await?;
         crate::doc::list(&value, "collections", AdminCollection::from_json)
@@ -1195,7 +1180,7 @@ impl HelpCenterAdminClient {
             .client
             .call(
                 fns::LIST_COLLECTION_HIERARCHY,
-                id_args("workspaceId", workspace_id),
+                id_args("workspaceId", workspace_id)?,
             )
             .await?;
         let flat = crate::doc::list(&value, "collections", |doc| {
@@ -1233,7 +1218,7 @@ impl HelpCenterAdminClient {
         let mime = upload.checked_mime()?;
         let upload_url = self
             .client
-            .call(fns::ASSET_UPLOAD_URL, id_args("workspaceId", workspace_id))
+            .call(fns::ASSET_UPLOAD_URL, id_args("workspaceId", workspace_id)?)
             .await?;
         let url = upload_url
             .as_str()
@@ -1268,7 +1253,7 @@ impl HelpCenterAdminClient {
         let storage_id = text(&body, "storageId").ok_or_else(|| Error::Decode {
             message: "upload answer without storageId".into(),
         })?;
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         args.insert("storageId".into(), json!(storage_id));
         args.insert("fileName".into(), json!(upload.file_name));
         if let Some(article) = &upload.article_id {
@@ -1294,7 +1279,7 @@ impl HelpCenterAdminClient {
         article_id: Option<&str>,
     ) -> Result<Vec<ArticleAsset>> {
         check_id("workspace_id", workspace_id)?;
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         if let Some(article) = article_id {
             check_id("article_id", article)?;
             args.insert("articleId".into(), json!(article));
@@ -1314,7 +1299,7 @@ impl HelpCenterAdminClient {
     pub async fn delete_asset(&self, workspace_id: &str, asset_id: &str) -> Result<()> {
         check_id("workspace_id", workspace_id)?;
         check_id("asset_id", asset_id)?;
-        let mut args = id_args("workspaceId", workspace_id);
+        let mut args = id_args("workspaceId", workspace_id)?;
         args.insert("assetId".into(), json!(asset_id));
         self.client.call(fns::DELETE_ASSET, args).await.map(drop)
     }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::realtime::LiveStream;
 use crate::transport::fns;
 
-use super::WorkspaceClient;
+use super::{id_args, WorkspaceClient};
 
 /// The AI agent's state of a conversation, as the inbox filters it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,18 +169,12 @@ pub struct InboxClient {
     client: WorkspaceClient,
 }
 
-fn id_args(key: &str, id: &str) -> Map<String, Value> {
-    let mut args = Map::new();
-    args.insert(key.into(), json!(id));
-    args
-}
-
 /// The `conversations:listForInbox` arguments of a filter (no cursor: the first page).
 fn filter_args(workspace_id: &str, filter: &InboxFilter) -> Result<Map<String, Value>> {
     if workspace_id.trim().is_empty() {
         return Err(Error::invalid("workspace_id", "must not be empty"));
     }
-    let mut args = id_args("workspaceId", workspace_id);
+    let mut args = id_args("workspaceId", workspace_id)?;
     if let Some(status) = &filter.status {
         args.insert("status".into(), json!(status_wire(status)?));
     }
@@ -303,7 +297,7 @@ impl InboxClient {
     pub async fn get(&self, conversation_id: &str) -> Result<Conversation> {
         let value = self
             .client
-            .call(fns::GET_CONVERSATION, id_args("id", conversation_id))
+            .call(fns::GET_CONVERSATION, id_args("id", conversation_id)?)
             .await?;
         if value.is_null() {
             return Err(Error::NotFound {
@@ -327,7 +321,7 @@ impl InboxClient {
             .client
             .call(
                 fns::LIST_MESSAGES,
-                id_args("conversationId", conversation_id),
+                id_args("conversationId", conversation_id)?,
             )
             .await?;
         Message::list_from_json(&value)
@@ -346,7 +340,7 @@ impl InboxClient {
             return Err(Error::invalid("text", "must not be empty"));
         }
         let sender = self.client.user_id().ok_or(Error::SessionExpired)?;
-        let mut args = id_args("conversationId", conversation_id);
+        let mut args = id_args("conversationId", conversation_id)?;
         args.insert("senderId".into(), json!(sender));
         args.insert("senderType".into(), json!("agent"));
         args.insert("content".into(), json!(text));
@@ -371,7 +365,7 @@ impl InboxClient {
         conversation_id: &str,
         status: ConversationStatus,
     ) -> Result<()> {
-        let mut args = id_args("id", conversation_id);
+        let mut args = id_args("id", conversation_id)?;
         args.insert("status".into(), json!(status_wire(&status)?));
         self.client
             .call(fns::UPDATE_CONVERSATION_STATUS, args)
@@ -388,7 +382,7 @@ impl InboxClient {
     /// # Ok(()) }
     /// ```
     pub async fn assign(&self, conversation_id: &str, agent_id: &str) -> Result<()> {
-        let mut args = id_args("id", conversation_id);
+        let mut args = id_args("id", conversation_id)?;
         args.insert("agentId".into(), json!(agent_id));
         self.client
             .call(fns::ASSIGN_CONVERSATION, args)
@@ -404,7 +398,7 @@ impl InboxClient {
     /// # Ok(()) }
     /// ```
     pub async fn mark_read(&self, conversation_id: &str) -> Result<()> {
-        let mut args = id_args("id", conversation_id);
+        let mut args = id_args("id", conversation_id)?;
         args.insert("readerType".into(), json!("agent"));
         self.client.call(fns::MARK_READ, args).await.map(|_| ())
     }

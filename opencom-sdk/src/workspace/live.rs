@@ -9,17 +9,14 @@
 //! through the same single-flight [`TokenManager`], so the socket and HTTP calls never spend the
 //! single-use refresh token twice.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use std::pin::Pin;
 
 use convex::{
-    AuthTokenFetcher, AuthenticationToken, ConvexClient, ConvexClientBuilder, FunctionResult,
-    QuerySubscription,
+    AuthTokenFetcher, AuthenticationToken, ConvexClient, FunctionResult, QuerySubscription,
 };
-use futures::StreamExt;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, watch};
 
@@ -28,7 +25,9 @@ use super::inbox::InboxConversation;
 use super::WorkspaceClient;
 use crate::client::TaskGuard;
 use crate::error::{server_message, Error, Result};
-use crate::realtime::{LiveStream, RealtimeMode, Snapshot};
+use crate::realtime::{
+    convex_args, next_ws, open_client, retry_delay, LiveStream, RealtimeMode, Snapshot,
+};
 use crate::transport::Function;
 
 /// How often the auth task looks at the token when its expiry is far away (the clock may jump).
@@ -66,21 +65,12 @@ pub(crate) async fn connect(
     deployment_url: &str,
     tokens: Arc<TokenManager>,
 ) -> Result<LiveConnection> {
-    // tokio-tungstenite's rustls needs a process-wide crypto provider for wss://.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let (state_tx, mut state_rx) = mpsc::channel(16);
-    let build = ConvexClientBuilder::new(deployment_url)
-        .with_client_id(concat!("opencom-rust-sdk-", env!("CARGO_PKG_VERSION")))
-        .with_on_state_change(state_tx)
-        .build();
-    let mut client = tokio::time::timeout(CONNECT_TIMEOUT, build)
-        .await
-        .map_err(|_| Error::Network {
-            message: "opening the WebSocket timed out".into(),
-        })?
-        .map_err(|e| Error::Network {
-            message: format!("cannot open the WebSocket: {e}"),
-        })?;
+    let (mut client, mut state_rx) =
+        tokio::time::timeout(CONNECT_TIMEOUT, open_client(deployment_url))
+            .await
+            .map_err(|_| Error::Network {
+                message: "opening the WebSocket timed out".into(),
+            })??;
     let (connected_tx, connected) = watch::channel(false);
     let state = tokio::spawn(async move {
         while let Some(state) = state_rx.recv().await {
@@ -179,29 +169,6 @@ async fn emit(
         from_cache: false,
     });
     tx.send(item).await.is_ok()
-}
-
-fn to_convex(args: &Map<String, Value>) -> Result<BTreeMap<String, convex::Value>> {
-    args.iter()
-        .map(|(key, value)| {
-            convex::Value::try_from(value.clone())
-                .map(|v| (key.clone(), v))
-                .map_err(|e| Error::Decode {
-                    message: format!("cannot encode `{key}` for the WebSocket: {e}"),
-                })
-        })
-        .collect()
-}
-
-fn retry_delay(failures: u32) -> Duration {
-    Duration::from_millis((500u64 << failures.min(5)).min(15_000))
-}
-
-async fn next_ws(sub: &mut Option<Pin<Box<QuerySubscription>>>) -> Option<FunctionResult> {
-    match sub.as_mut() {
-        Some(s) => s.next().await,
-        None => std::future::pending().await,
-    }
 }
 
 /// Waits for the connection state to change; false when its sender is gone.
@@ -307,7 +274,7 @@ async fn subscribe(
     function: Function,
     args: &Map<String, Value>,
 ) -> Result<QuerySubscription> {
-    let args = to_convex(args)?;
+    let args = convex_args(args.clone())?;
     tokio::time::timeout(CONNECT_TIMEOUT, convex.subscribe(function.path, args))
         .await
         .map_err(|_| Error::Timeout)?

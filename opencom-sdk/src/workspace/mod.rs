@@ -602,6 +602,24 @@ impl WorkspaceClient {
     }
 }
 
+/// `{key: id}`, after checking the id (non-empty, no whitespace) before the network.
+pub(crate) fn id_args(key: &str, id: &str) -> Result<Map<String, Value>> {
+    crate::conversations::check_id(key, id)?;
+    let mut args = Map::new();
+    args.insert(key.into(), json!(id));
+    Ok(args)
+}
+
+/// The id a creating mutation returned.
+pub(crate) fn returned_id(value: &Value, function: &str) -> Result<String> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| Error::Decode {
+            message: format!("{function} did not return an id"),
+        })
+}
+
 /// One workspace the user belongs to, with their role there. Opencom's answer also carries the
 /// workspace's identity-verification secret; this type leaves it out on purpose.
 #[derive(Debug, Clone, PartialEq, Eq)]

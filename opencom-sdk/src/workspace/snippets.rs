@@ -2,22 +2,14 @@
 //! update/remove`. Every call, reads included, needs `snippets.manage` (owners, admins and
 //! agents): a viewer gets [`Error::NotAuthorized`] naming it.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::transport::fns;
 
-use super::tickets::returned_id;
 use super::WorkspaceClient;
-
-fn id_args(key: &str, id: &str) -> Result<Map<String, Value>> {
-    check_id(key, id)?;
-    let mut args = Map::new();
-    args.insert(key.into(), json!(id));
-    Ok(args)
-}
+use super::{id_args, returned_id};
 
 fn check_text(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {

@@ -15,7 +15,7 @@ use crate::tickets::{attachments_of, Ticket, TicketPriority, TicketStatus};
 use crate::transport::fns;
 
 use super::inbox::VisitorSummary;
-use super::WorkspaceClient;
+use super::{id_args, returned_id, WorkspaceClient};
 
 /// At most this many attachments per comment (Opencom's limit).
 const MAX_ATTACHMENTS: usize = 5;
@@ -31,13 +31,6 @@ fn status_wire(status: &TicketStatus) -> Result<&'static str> {
             format!("`{other}` is not submitted, in_progress, waiting_on_customer or resolved"),
         )),
     }
-}
-
-fn id_args(key: &str, id: &str) -> Result<Map<String, Value>> {
-    check_id(key, id)?;
-    let mut args = Map::new();
-    args.insert(key.into(), json!(id));
-    Ok(args)
 }
 
 /// Which tickets [`WorkspaceTicketsClient::list`] returns.
@@ -580,16 +573,6 @@ impl WorkspaceTicketsClient {
         let value = self.client.call(fns::CONVERT_TO_TICKET, args).await?;
         returned_id(&value, "tickets:convertFromConversation")
     }
-}
-
-/// The id a mutation returned.
-pub(crate) fn returned_id(value: &Value, function: &str) -> Result<String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| Error::Decode {
-            message: format!("{function} did not return an id"),
-        })
 }
 
 #[cfg(test)]
