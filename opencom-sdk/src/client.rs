@@ -63,6 +63,8 @@ pub struct OpencomBuilder {
     realtime: RealtimeMode,
     poll_interval: Duration,
     ai_replies: bool,
+    root_pems: Vec<Vec<u8>>,
+    platform_verifier: bool,
 }
 
 impl OpencomBuilder {
@@ -82,7 +84,39 @@ impl OpencomBuilder {
             realtime: RealtimeMode::default(),
             poll_interval: Duration::from_secs(3),
             ai_replies: true,
+            root_pems: Vec::new(),
+            platform_verifier: false,
         }
+    }
+
+    /// Trusts a private certificate authority (PEM, one or more `CERTIFICATE` blocks) in
+    /// addition to the default roots: a self-hosted deployment behind an internal CA, or a
+    /// corporate TLS proxy. The same roots serve function calls, uploads and the WebSocket.
+    /// A PEM that holds no usable certificate makes [`build`](Self::build) fail with
+    /// [`BuildError::InvalidCertificate`].
+    ///
+    /// ```
+    /// use opencom_sdk::{BuildError, Opencom};
+    /// let err = Opencom::builder("https://selfhosted.example.com", "ws")
+    ///     .add_root_certificate_pem("not a certificate")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, BuildError::InvalidCertificate { index: 0, .. }));
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_pems.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Verifies servers with the operating system's trust store (Keychain, Android's system
+    /// store, the distribution's CA bundle) instead of the bundled webpki roots; roots added with
+    /// [`add_root_certificate_pem`](Self::add_root_certificate_pem) are trusted as well (except
+    /// on Android, where a private CA belongs in the app's network security config). On Android
+    /// the app must initialise `rustls-platform-verifier` with a `Context` first (README).
+    #[cfg(feature = "platform-verifier")]
+    pub fn use_platform_verifier(mut self, enabled: bool) -> Self {
+        self.platform_verifier = enabled;
+        self
     }
 
     /// The origin sent on boot, identify and heartbeat. Workspaces with an origin allowlist
@@ -204,11 +238,13 @@ impl OpencomBuilder {
             poll_interval: self.poll_interval,
             ai_replies: self.ai_replies,
         });
+        let trust = crate::config::trust_settings(&self.root_pems, self.platform_verifier)?;
         let transport = ConvexHttp::new(
             deployment_url,
             self.retry,
             self.request_timeout,
             self.connect_timeout,
+            &trust,
         )
         .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
         let session = SessionManager::new(
@@ -351,6 +387,54 @@ impl Opencom {
             }
         });
         *slot = Some(TaskGuard::new(task));
+    }
+
+    /// The app went to the background: stops the heartbeat (the visitor stops showing online),
+    /// closes the WebSocket and stops polling (the battery is spared), and sends the
+    /// `session_end` auto event. Live streams stay open and quiet; queued messages stay queued.
+    /// Idempotent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) -> opencom_sdk::Result<()> {
+    /// client.pause().await;   // AppState "background"
+    /// client.resume().await?; // AppState "active"
+    /// # Ok(()) }
+    /// ```
+    pub async fn pause(&self) {
+        if !self.inner.realtime.pause() {
+            return;
+        }
+        if let Ok(mut slot) = self.inner.heartbeat.lock() {
+            slot.take();
+        }
+        if self.inner.session.visitor_id().is_some() {
+            if let Err(e) = self.events().track_lifecycle("session_end").await {
+                tracing::debug!(error = %e, "could not send session_end");
+            }
+        }
+    }
+
+    /// The app is in the foreground again: refreshes the session when due, sends the
+    /// `session_start` auto event, restarts the heartbeat, reconnects the WebSocket and re-syncs
+    /// every open live stream from a fresh snapshot, and resumes a paused outbox. Idempotent.
+    pub async fn resume(&self) -> Result<()> {
+        let was_paused = self.inner.realtime.resume();
+        // Refreshes first when the token is due (or re-boots when it expired meanwhile).
+        self.inner.session.credentials().await?;
+        if was_paused {
+            if let Err(e) = self.events().track_lifecycle("session_start").await {
+                tracing::debug!(error = %e, "could not send session_start");
+            }
+        }
+        self.spawn_heartbeat();
+        self.inner.outbox.resume(&self.inner).await;
+        Ok(())
+    }
+
+    /// Whether the client is paused ([`pause`](Self::pause) without a later
+    /// [`resume`](Self::resume)).
+    pub fn is_paused(&self) -> bool {
+        self.inner.realtime.is_paused()
     }
 
     /// Session information and control: `client.session()`.

@@ -46,9 +46,38 @@ pub enum BuildError {
         /// Why.
         reason: String,
     },
+    /// A root certificate given to `add_root_certificate_pem` is not a usable PEM certificate.
+    #[error("invalid root certificate #{index}: {reason}")]
+    InvalidCertificate {
+        /// Which `add_root_certificate_pem` call (0-based).
+        index: usize,
+        /// Why.
+        reason: String,
+    },
     /// The HTTP client could not be created.
     #[error("cannot create the HTTP client: {0}")]
     Http(String),
+}
+
+/// Parses the PEMs given to `add_root_certificate_pem` into trust settings.
+pub(crate) fn trust_settings(
+    pems: &[Vec<u8>],
+    platform_verifier: bool,
+) -> Result<crate::transport::tls::TrustSettings, BuildError> {
+    let mut extra_roots = Vec::new();
+    for (index, pem) in pems.iter().enumerate() {
+        let certs = crate::transport::tls::parse_root_pem(pem).map_err(|e| {
+            BuildError::InvalidCertificate {
+                index,
+                reason: e.to_string(),
+            }
+        })?;
+        extra_roots.extend(certs);
+    }
+    Ok(crate::transport::tls::TrustSettings {
+        extra_roots,
+        platform_verifier,
+    })
 }
 
 impl From<BuildError> for crate::Error {

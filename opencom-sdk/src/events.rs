@@ -104,6 +104,27 @@ impl EventsClient<'_> {
     }
 }
 
+impl EventsClient<'_> {
+    /// Sends an app-lifecycle auto event (`session_start` on foreground, `session_end` on
+    /// background), as Opencom's own React Native SDK does.
+    pub(crate) async fn track_lifecycle(&self, event_type: &'static str) -> Result<TrackOutcome> {
+        let workspace_id = self.inner.config.workspace_id.clone();
+        let value = self
+            .inner
+            .session
+            .call(fns::TRACK_AUTO, |creds| {
+                let mut args = base_args(&workspace_id, creds);
+                args.insert("eventType".into(), json!(event_type));
+                args
+            })
+            .await?;
+        Ok(match value {
+            Value::String(event_id) => TrackOutcome::Recorded { event_id },
+            _ => TrackOutcome::RateLimited,
+        })
+    }
+}
+
 fn base_args(workspace_id: &str, creds: &crate::session::Credentials) -> Map<String, Value> {
     let mut args = creds.workspace_args(workspace_id);
     args.insert("sessionId".into(), json!(creds.session_id));

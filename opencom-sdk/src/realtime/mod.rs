@@ -54,6 +54,8 @@ pub(crate) struct Realtime {
     /// Every transition, so a fast Disconnected → Connected is not coalesced away.
     transitions: tokio::sync::broadcast::Sender<ConnectionState>,
     forwarder: std::sync::Mutex<Option<TaskGuard>>,
+    /// True between `pause()` and `resume()`.
+    paused: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Realtime {
@@ -76,7 +78,22 @@ impl Realtime {
             state,
             transitions: tokio::sync::broadcast::channel(64).0,
             forwarder: std::sync::Mutex::new(None),
+            paused: watch::channel(false).0,
         }
+    }
+
+    /// Pauses live data; false when already paused.
+    pub(crate) fn pause(&self) -> bool {
+        !self.paused.send_replace(true)
+    }
+
+    /// Resumes live data; false when it was not paused.
+    pub(crate) fn resume(&self) -> bool {
+        self.paused.send_replace(false)
+    }
+
+    pub(crate) fn is_paused(&self) -> bool {
+        *self.paused.borrow()
     }
 
     /// The current state and a receiver of every later transition.

@@ -10,6 +10,7 @@ use tracing::Instrument;
 use url::Url;
 
 use super::retry::{is_retryable, RetryPolicy};
+use super::tls::{client_config, Alpn, TrustSettings};
 use super::{Function, TransportError};
 use crate::secret::{scrub, Secret};
 
@@ -24,6 +25,11 @@ pub(crate) struct ConvexHttp {
     base: Url,
     retry: RetryPolicy,
     timeout: Duration,
+    #[allow(dead_code)] // the live engine's (in progress)
+    connect_timeout: Duration,
+    #[allow(dead_code)]
+    /// The WebSocket's TLS configuration: the same roots as `http`, ALPN `http/1.1`.
+    ws_tls: Arc<rustls::ClientConfig>,
 }
 
 impl ConvexHttp {
@@ -32,9 +38,14 @@ impl ConvexHttp {
         retry: RetryPolicy,
         timeout: Duration,
         connect_timeout: Duration,
+        trust: &TrustSettings,
     ) -> Result<Self, TransportError> {
+        let tls =
+            |alpn| client_config(trust, alpn).map_err(|e| TransportError::Connect(e.to_string()));
+        let http_tls = tls(Alpn::Http)?;
+        let ws_tls = tls(Alpn::WebSocket)?;
         let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config()?)
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&http_tls))
             .connect_timeout(connect_timeout)
             .user_agent(CLIENT_HEADER)
             .build()
@@ -44,7 +55,21 @@ impl ConvexHttp {
             base,
             retry,
             timeout,
+            connect_timeout,
+            ws_tls,
         })
+    }
+
+    /// The TLS configuration for the sync WebSocket (same roots, ALPN `http/1.1`).
+    #[allow(dead_code)]
+    pub(crate) fn ws_tls(&self) -> Arc<rustls::ClientConfig> {
+        Arc::clone(&self.ws_tls)
+    }
+
+    /// The TCP/TLS connect timeout (the WebSocket uses it too).
+    #[allow(dead_code)]
+    pub(crate) fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
     }
 
     /// The deployment URL (what the workspace client's WebSocket connects to as well).
@@ -145,22 +170,6 @@ impl ConvexHttp {
         let bytes = response.bytes().await.map_err(map_reqwest_error)?;
         decode_response(status, &bytes, retry_after)
     }
-}
-
-/// One rustls stack (ring provider, webpki roots) shared with the WebSocket client: no aws-lc,
-/// no OpenSSL, no platform verifier that needs JNI on Android.
-fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::Connect(format!("TLS setup failed: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
 }
 
 fn map_reqwest_error(err: reqwest::Error) -> TransportError {

@@ -4,6 +4,7 @@
 mod functions;
 pub(crate) mod http;
 mod retry;
+pub(crate) mod tls;
 
 pub(crate) use functions::{fns, Function};
 pub(crate) use http::ConvexHttp;

@@ -86,9 +86,26 @@ pub struct WorkspaceClientBuilder {
     connect_timeout: Duration,
     realtime: RealtimeMode,
     poll_interval: Duration,
+    root_pems: Vec<Vec<u8>>,
 }
 
 impl WorkspaceClientBuilder {
+    /// Trusts a private certificate authority (PEM) for calls and the inbox WebSocket, as
+    /// [`OpencomBuilder::add_root_certificate_pem`](crate::OpencomBuilder::add_root_certificate_pem)
+    /// does; a bad PEM fails [`build`](Self::build) with [`BuildError::InvalidCertificate`].
+    ///
+    /// ```
+    /// # use opencom_sdk::WorkspaceClient;
+    /// assert!(WorkspaceClient::builder("https://x.convex.cloud")
+    ///     .add_root_certificate_pem(b"-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----\n")
+    ///     .build()
+    ///     .is_err());
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_pems.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// How live inbox updates arrive: a WebSocket subscription authenticated with the JWT
     /// (default), or HTTP polling only. In WebSocket mode the inbox is polled while no socket
     /// can be opened.
@@ -196,11 +213,13 @@ impl WorkspaceClientBuilder {
             .unwrap_or_default();
         let path = deployment_url.path().trim_end_matches('/');
         let key = format!("opencom/v1/{host}{port}{path}/workspace/tokens");
+        let trust = crate::config::trust_settings(&self.root_pems, false)?;
         let transport = ConvexHttp::new(
             deployment_url,
             self.retry,
             self.request_timeout,
             self.connect_timeout,
+            &trust,
         )
         .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
         let tokens = Arc::new(TokenManager::new(
@@ -274,6 +293,7 @@ impl WorkspaceClient {
             connect_timeout: Duration::from_secs(10),
             realtime: RealtimeMode::WebSocket,
             poll_interval: Duration::from_secs(5),
+            root_pems: Vec::new(),
         }
     }
 
