@@ -65,6 +65,8 @@ pub struct OpencomBuilder {
     ai_replies: bool,
     root_pems: Vec<Vec<u8>>,
     platform_verifier: bool,
+    handshake_timeout: Duration,
+    live_timeouts: crate::realtime::engine::LiveTimeouts,
 }
 
 impl OpencomBuilder {
@@ -86,7 +88,26 @@ impl OpencomBuilder {
             ai_replies: true,
             root_pems: Vec::new(),
             platform_verifier: false,
+            handshake_timeout: Duration::from_secs(10),
+            live_timeouts: crate::realtime::engine::LiveTimeouts::default(),
         }
+    }
+
+    /// How long the WebSocket's TLS handshake and upgrade may take once TCP is connected
+    /// (default 10 s); a proxy that never answers the upgrade makes the streams poll meanwhile.
+    pub fn websocket_handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
+    /// How long an open WebSocket may stay silent (no update, no ping) before it is treated as
+    /// dead and reopened, the streams polling meanwhile (default 30 s, as the official clients;
+    /// the server pings every 5 s). The client pings a quiet socket at half this interval, at
+    /// most every 15 s.
+    pub fn websocket_inactivity_timeout(mut self, timeout: Duration) -> Self {
+        self.live_timeouts.inactivity = timeout;
+        self.live_timeouts.keepalive = (timeout / 2).min(Duration::from_secs(15));
+        self
     }
 
     /// Trusts a private certificate authority (PEM, one or more `CERTIFICATE` blocks) in
@@ -217,6 +238,11 @@ impl OpencomBuilder {
             ("connect_timeout", Some(self.connect_timeout)),
             ("heartbeat_interval", self.heartbeat_interval),
             ("poll_interval", Some(self.poll_interval)),
+            ("websocket_handshake_timeout", Some(self.handshake_timeout)),
+            (
+                "websocket_inactivity_timeout",
+                Some(self.live_timeouts.inactivity),
+            ),
         ] {
             if value.is_some_and(|d| d.is_zero()) {
                 return Err(BuildError::InvalidSetting {
@@ -254,7 +280,11 @@ impl OpencomBuilder {
         );
         Ok(Opencom {
             inner: Arc::new(Inner {
-                realtime: Realtime::new(config.realtime),
+                realtime: Realtime::new(
+                    config.realtime,
+                    self.live_timeouts,
+                    self.handshake_timeout,
+                ),
                 config,
                 services: self.services,
                 transport,

@@ -105,7 +105,7 @@ pub use messenger::{
     CONFIG_TTL_MS,
 };
 pub use push::{PushClient, PushPlatform, PushRegistration};
-pub use realtime::{ConnectionState, LiveStream, RealtimeMode, Snapshot};
+pub use realtime::{ConnectionState, Delivery, LiveStream, RealtimeMode, Snapshot};
 pub use routes::{parse_deep_link, parse_push, Route, TicketUpdateKind};
 pub use secret::Secret;
 pub use session::SessionInfo;

@@ -17,6 +17,22 @@ pub struct Snapshot<T> {
     pub value: T,
     /// True when it came from the offline cache, before the network answered.
     pub from_cache: bool,
+    /// How this value arrived.
+    pub via: Delivery,
+}
+
+/// How a [`Snapshot`] reached the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// The offline cache (before the network answered).
+    Cache,
+    /// The sync WebSocket.
+    Socket,
+    /// HTTP polling (the socket was down, refused, stalled, or polling was chosen).
+    Polling,
+    /// A local change re-rendered the last value (this device's outgoing messages).
+    Local,
 }
 
 /// A live query as a [`Stream`]: the current snapshot first (from the cache when there is one),

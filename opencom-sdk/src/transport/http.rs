@@ -25,9 +25,7 @@ pub(crate) struct ConvexHttp {
     base: Url,
     retry: RetryPolicy,
     timeout: Duration,
-    #[allow(dead_code)] // the live engine's (in progress)
     connect_timeout: Duration,
-    #[allow(dead_code)]
     /// The WebSocket's TLS configuration: the same roots as `http`, ALPN `http/1.1`.
     ws_tls: Arc<rustls::ClientConfig>,
 }
@@ -61,19 +59,21 @@ impl ConvexHttp {
     }
 
     /// The TLS configuration for the sync WebSocket (same roots, ALPN `http/1.1`).
-    #[allow(dead_code)]
     pub(crate) fn ws_tls(&self) -> Arc<rustls::ClientConfig> {
         Arc::clone(&self.ws_tls)
     }
 
     /// The TCP/TLS connect timeout (the WebSocket uses it too).
-    #[allow(dead_code)]
     pub(crate) fn connect_timeout(&self) -> Duration {
         self.connect_timeout
     }
 
-    /// The deployment URL (what the workspace client's WebSocket connects to as well).
-    #[cfg(feature = "workspace")]
+    /// The largest response body (and WebSocket message) accepted.
+    pub(crate) fn max_response_bytes(&self) -> usize {
+        32 << 20
+    }
+
+    /// The deployment URL (what the WebSocket connects to as well).
     pub(crate) fn base_url(&self) -> &Url {
         &self.base
     }

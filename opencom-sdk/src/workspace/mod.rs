@@ -232,9 +232,13 @@ impl WorkspaceClientBuilder {
             inner: Arc::new(Inner {
                 transport,
                 tokens,
-                realtime: self.realtime,
+                realtime: crate::realtime::Realtime::new(
+                    self.realtime,
+                    crate::realtime::engine::LiveTimeouts::default(),
+                    self.connect_timeout,
+                ),
                 poll_interval: self.poll_interval,
-                live: tokio::sync::Mutex::new(None),
+                reauth: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -243,10 +247,12 @@ impl WorkspaceClientBuilder {
 struct Inner {
     transport: ConvexHttp,
     tokens: Arc<TokenManager>,
-    realtime: RealtimeMode,
+    /// The inbox socket (the live-query engine), opened by the first live watch, closed on
+    /// sign-out.
+    realtime: crate::realtime::Realtime,
     poll_interval: Duration,
-    /// The inbox socket, opened by the first live watch, closed on sign-out.
-    live: tokio::sync::Mutex<Option<live::LiveConnection>>,
+    /// Keeps the socket's JWT fresh while the socket is open.
+    reauth: std::sync::Mutex<Option<crate::client::TaskGuard>>,
 }
 
 /// The agent/admin client: Convex Auth sign-in, the inbox and the visitor directory.
