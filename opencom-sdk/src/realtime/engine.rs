@@ -80,6 +80,7 @@ enum Command {
     },
     Pause,
     Resume,
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     Reauthenticate,
 }
 
@@ -193,6 +194,7 @@ impl LiveEngine {
     }
 
     /// Sends a fresh token on the open socket (before the current one expires).
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn reauthenticate(&self) {
         let _ = self.commands.send(Command::Reauthenticate);
     }

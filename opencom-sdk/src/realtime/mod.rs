@@ -142,6 +142,7 @@ impl Realtime {
     }
 
     /// Closes the engine (sign-out); the next watch opens a new one.
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn close(&self) {
         if let Ok(mut slot) = self.engine.lock() {
             slot.take();
@@ -149,6 +150,7 @@ impl Realtime {
     }
 
     /// Sends a fresh token on the open socket, when there is one.
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn reauthenticate(&self) {
         if let Ok(slot) = self.engine.lock() {
             if let Some(engine) = slot.as_ref() {
