@@ -27,6 +27,7 @@ pub(crate) enum Polled {
     /// Offline or a transient failure: keep the last snapshot, try again next time.
     Unavailable,
     /// A failure to show (e.g. signed out).
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     Error(Error),
 }
 
