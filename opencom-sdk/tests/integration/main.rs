@@ -6,9 +6,11 @@ mod common;
 
 mod conversations;
 mod events;
+mod failover;
 mod help_center;
 mod help_center_admin;
 mod identity;
+mod lifecycle;
 mod messenger;
 mod outbox;
 mod push;
