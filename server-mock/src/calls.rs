@@ -36,6 +36,49 @@ pub struct RecordedCall {
     pub args: Value,
     /// What the mock answered.
     pub outcome: CallOutcome,
+    /// The HTTP version the request arrived on: over TLS, [`HttpVersion::Http2`] proves the
+    /// client negotiated `h2` by ALPN. For a message on a sync socket, the version of the
+    /// upgrade request (always HTTP/1.1).
+    pub http_version: HttpVersion,
+}
+
+/// The HTTP version of a recorded request.
+///
+/// ```
+/// assert_eq!(server_mock::HttpVersion::Http2.as_str(), "HTTP/2");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum HttpVersion {
+    /// HTTP/1.0.
+    #[serde(rename = "HTTP/1.0")]
+    Http10,
+    /// HTTP/1.1 (plain HTTP, TLS with `http/1.1` negotiated, every WebSocket upgrade).
+    #[serde(rename = "HTTP/1.1")]
+    Http11,
+    /// HTTP/2 (TLS with `h2` negotiated by ALPN, or prior knowledge on plain HTTP).
+    #[serde(rename = "HTTP/2")]
+    Http2,
+}
+
+impl HttpVersion {
+    /// `"HTTP/1.0"`, `"HTTP/1.1"` or `"HTTP/2"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http10 => "HTTP/1.0",
+            Self::Http11 => "HTTP/1.1",
+            Self::Http2 => "HTTP/2",
+        }
+    }
+
+    /// The version of a request as hyper saw it (HTTP/3 and anything unknown count as
+    /// HTTP/2, which the mock cannot receive anyway).
+    pub(crate) fn of(version: axum::http::Version) -> Self {
+        match version {
+            axum::http::Version::HTTP_09 | axum::http::Version::HTTP_10 => Self::Http10,
+            axum::http::Version::HTTP_11 => Self::Http11,
+            _ => Self::Http2,
+        }
+    }
 }
 
 /// How a recorded request reached the mock.

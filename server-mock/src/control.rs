@@ -73,6 +73,12 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/ws", get(ws_state).post(set_ws))
         .route("/ws/drop", post(drop_ws))
+        .route("/ws/hang-upgrade", post(hang_ws_upgrade))
+        .route("/ws/stall", post(stall_ws))
+        .route(
+            "/ws/drop-next-mutation-response",
+            post(drop_next_mutation_response),
+        )
         .route("/clock", get(clock))
         .route("/clock/advance", post(clock_advance))
         .route("/clock/set", post(clock_set))
@@ -318,6 +324,9 @@ fn ws_json(shared: &Shared) -> Json<Value> {
     Json(json!({
         "enabled": shared.sync.enabled(),
         "connections": shared.sync.open_connections(),
+        "hangUpgrade": shared.sync.hanging_upgrades(),
+        "stalled": shared.sync.stalled(),
+        "pendingResponseDrops": shared.sync.pending_mutation_response_drops(),
     }))
 }
 
@@ -332,6 +341,33 @@ async fn set_ws(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Valu
 
 async fn drop_ws(State(shared): AppState) -> Json<Value> {
     shared.sync.drop_all();
+    ws_json(&shared)
+}
+
+async fn hang_ws_upgrade(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
+    shared.sync.set_hang_upgrades(body.enabled);
+    ws_json(&shared)
+}
+
+async fn stall_ws(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
+    shared.sync.set_stalled(body.enabled);
+    ws_json(&shared)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct DropResponse {
+    only_path: Option<String>,
+}
+
+async fn drop_next_mutation_response(
+    State(shared): AppState,
+    body: Option<Json<DropResponse>>,
+) -> Json<Value> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    shared
+        .sync
+        .drop_next_mutation_response(body.only_path.as_deref());
     ws_json(&shared)
 }
 

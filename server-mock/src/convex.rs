@@ -38,6 +38,9 @@ pub(crate) enum Endpoint {
     Action,
     /// `/api/run/<module>/<fn>`: runs a function of any kind.
     Run,
+    /// `/api/function` (`{path, args, format?, componentPath?}`): runs a function of any kind,
+    /// as `ConvexHttpClient.function` calls it.
+    Function,
 }
 
 impl Endpoint {
@@ -48,16 +51,17 @@ impl Endpoint {
             Self::Mutation => "mutation",
             Self::Action => "action",
             Self::Run => "run",
+            Self::Function => "function",
         }
     }
 
-    /// The function kind this endpoint requires (`None` for `/api/run`).
+    /// The function kind this endpoint requires (`None` for `/api/run` and `/api/function`).
     pub(crate) fn required_kind(self) -> Option<Kind> {
         match self {
             Self::Query => Some(Kind::Query),
             Self::Mutation => Some(Kind::Mutation),
             Self::Action => Some(Kind::Action),
-            Self::Run => None,
+            Self::Run | Self::Function => None,
         }
     }
 }
@@ -240,9 +244,10 @@ pub(crate) fn args_object(args: &Value) -> Result<Map<String, Value>, FnError> {
     }
 }
 
-/// Checks a `Convex-Client` header value (`<name>-<semver>`).
+/// Checks a `Convex-Client` header value (`<name>-<semver>`), and refuses the versions
+/// Convex no longer supports (`deprecation.json`: npm ≤ 0.19.1, python ≤ 0.0.2, rust ≤ 0.0.1).
 pub(crate) fn check_client_version(value: &str) -> Result<(), Rejection> {
-    let valid = value.match_indices('-').any(|(i, _)| {
+    let split = value.match_indices('-').map(|(i, _)| i).find(|&i| {
         let rest = &value[i + 1..];
         let mut parts = rest.splitn(3, '.');
         let numeric = |s: Option<&str>| {
@@ -257,15 +262,64 @@ pub(crate) fn check_client_version(value: &str) -> Result<(), Rejection> {
         });
         i > 0 && numeric(major) && numeric(minor) && numeric(patch)
     });
-    if valid {
-        Ok(())
-    } else {
-        Err(Rejection {
+    let Some(split) = split else {
+        return Err(Rejection {
             status: StatusCode::BAD_REQUEST,
             code: "InvalidClientVersion",
             message: format!("Invalid Convex-Client header: {value}"),
-        })
+        });
+    };
+    match semver::Version::parse(&value[split + 1..]) {
+        Ok(version) => check_supported(&value[..split], &version),
+        Err(_) => Ok(()),
     }
+}
+
+/// Checks the version in `/api/{client_version}/sync`: a semver (else 400
+/// `InvalidClientVersion`), of the npm client, which must still be supported (else 400
+/// `ClientVersionUnsupported`), as Convex's `ExtractClientVersion` does.
+pub(crate) fn check_path_client_version(version: &str) -> Result<(), Rejection> {
+    let parsed = semver::Version::parse(version).map_err(|e| Rejection {
+        status: StatusCode::BAD_REQUEST,
+        code: "InvalidClientVersion",
+        message: format!("Failed to parse client version: {e}"),
+    })?;
+    check_supported("npm", &parsed)
+}
+
+/// Convex's `ClientVersion::current_state`: a version at or below the `unsupported` threshold
+/// of its client type is refused.
+fn check_supported(client: &str, version: &semver::Version) -> Result<(), Rejection> {
+    let (threshold, shown, instructions) = match client {
+        "npm" | "npm-cli" | "actions" => (
+            semver::Version::new(0, 19, 1),
+            client,
+            " Update your Convex npm version with `npx convex update` or `npm update`.",
+        ),
+        "python" | "python-convex" => (
+            semver::Version::new(0, 0, 2),
+            "python",
+            " Update your Convex python version with `pip install --upgrade convex`.",
+        ),
+        "rust" => (
+            semver::Version::new(0, 0, 1),
+            "rust",
+            " Update your Convex rust version with `cargo update -p convex` or by updating \
+             `Cargo.toml`.",
+        ),
+        _ => return Ok(()),
+    };
+    if *version <= threshold {
+        return Err(Rejection {
+            status: StatusCode::BAD_REQUEST,
+            code: "ClientVersionUnsupported",
+            message: format!(
+                "The Convex {shown} package at version {version} is no longer supported.\
+                 {instructions}"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Checks an `Authorization` header: `Bearer <JWT>` that `verify` accepts gives its identity;
@@ -345,5 +399,19 @@ mod tests {
         assert!(check_client_version("opencom-rust-0.1.0").is_ok());
         assert!(check_client_version("npm-1.28.0-alpha.1").is_ok());
         assert!(check_client_version("opencom").is_err());
+        let old = check_client_version("npm-0.19.1").unwrap_err();
+        assert_eq!(old.code, "ClientVersionUnsupported");
+        assert!(check_client_version("npm-0.19.2").is_ok());
+        assert!(check_client_version("rust-0.10.4").is_ok());
+        assert!(check_path_client_version("1.49.0").is_ok());
+        let bad = check_path_client_version("1.49").unwrap_err();
+        assert_eq!(
+            (bad.status.as_u16(), bad.code),
+            (400, "InvalidClientVersion")
+        );
+        assert!(bad.message.starts_with("Failed to parse client version: "));
+        let old = check_path_client_version("0.19.0").unwrap_err();
+        assert_eq!(old.code, "ClientVersionUnsupported");
+        assert!(old.message.contains("npm package at version 0.19.0"));
     }
 }

@@ -147,15 +147,17 @@ mod registry;
 mod server;
 mod storage;
 mod sync;
+mod tls;
 mod util;
 mod validator;
 
 pub use admin::NewArticle;
 pub use agents::Role;
-pub use calls::{CallOutcome, RecordedCall, Transport};
+pub use calls::{CallOutcome, HttpVersion, RecordedCall, Transport};
 pub use clock::MockClock;
 pub use faults::{Fault, FaultInjector, FaultKind};
 pub use functions::identity_verification::user_hash;
+pub use tls::TlsMode;
 
 use server::Shared;
 use util::lock;
@@ -219,6 +221,25 @@ pub struct MockOptions {
     /// Origins the discovery route accepts in an `Origin` header (`OPENCOM_PUBLIC_CORS_ORIGINS`);
     /// empty means localhost and 127.0.0.1 only.
     pub public_cors_origins: Vec<String>,
+    /// Serve HTTPS (and `wss://` for the sync socket) instead of plain HTTP: a fresh CA (see
+    /// [`ServerMock::ca_pem`]) signs a certificate for `localhost`, `127.0.0.1` and `::1`, and
+    /// [`ServerMock::url`] is `https://127.0.0.1:PORT`. `None` (the default) is plain HTTP.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// use server_mock::{MockOptions, ServerMock, TlsMode};
+    /// let mock = ServerMock::start_with(MockOptions {
+    ///     tls: Some(TlsMode::H2AndHttp11),
+    ///     ..MockOptions::default()
+    /// })
+    /// .await?;
+    /// assert!(mock.url().starts_with("https://127.0.0.1:"));
+    /// assert!(mock.ca_pem().unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+    /// # Ok(()) }
+    /// ```
+    pub tls: Option<TlsMode>,
+    /// The interval of WebSocket ping frames on every sync socket; `None` is Convex's 5 s.
+    pub ws_ping_interval: Option<Duration>,
 }
 
 /// A running mock Opencom backend on 127.0.0.1. Dropping it shuts the server down and closes
@@ -228,6 +249,7 @@ pub struct MockOptions {
 pub struct ServerMock {
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for ServerMock {
@@ -280,17 +302,32 @@ impl ServerMock {
                 Seed::Demo => "Opencom Demo".to_owned(),
                 Seed::Empty => "Empty Workspace".to_owned(),
             });
+        let tls = options
+            .tls
+            .map(tls::Tls::generate)
+            .transpose()?
+            .map(Arc::new);
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared::new(
-            format!("http://127.0.0.1:{port}"),
+            format!("{scheme}://127.0.0.1:{port}"),
             &name,
             options.public_cors_origins,
+            options
+                .ws_ping_interval
+                .unwrap_or(sync::DEFAULT_PING_INTERVAL),
         ));
-        let task = tokio::spawn(server::serve(listener, server::router(shared.clone())));
-        Ok(ServerMock { shared, task })
+        let ca_pem = tls.as_ref().map(|tls| tls.ca_pem.clone());
+        let router = server::router(shared.clone());
+        let task = tokio::spawn(server::serve(listener, router, tls));
+        Ok(ServerMock {
+            shared,
+            task,
+            ca_pem,
+        })
     }
 
-    /// The base URL, `http://127.0.0.1:PORT` (no trailing slash): both the Convex URL and the
-    /// site URL.
+    /// The base URL, `http://127.0.0.1:PORT` (`https://…` with [`MockOptions::tls`]; no
+    /// trailing slash): both the Convex URL and the site URL.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -734,5 +771,85 @@ impl ServerMock {
     /// ```
     pub fn drop_ws_connections(&self) {
         self.shared.sync.drop_all();
+    }
+
+    /// The PEM of the CA that signed the mock's certificate, when it serves TLS
+    /// ([`MockOptions::tls`]); `None` for plain HTTP. Make it a client's only root to test
+    /// HTTPS as deployed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert_eq!(mock.ca_pem(), None);
+    /// # Ok(()) }
+    /// ```
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// The HTTP version of every recorded call, in order (see [`RecordedCall::http_version`]):
+    /// over TLS, [`HttpVersion::Http2`] shows the client negotiated `h2`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// assert!(mock.http_versions().is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn http_versions(&self) -> Vec<HttpVersion> {
+        lock(&self.shared.calls)
+            .iter()
+            .map(|c| c.http_version)
+            .collect()
+    }
+
+    /// While `true`, upgrade requests on `/api/sync` are accepted at the TCP (and TLS) level
+    /// but never answered: the client waits for a `101` that never comes, as behind a proxy
+    /// that black-holes WebSockets. Setting it back to `false` cuts the hung connections
+    /// (later upgrades are answered normally). Open sockets are not affected.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.hang_ws_upgrade(true);  // a client's connect attempt now times out
+    /// mock.hang_ws_upgrade(false);
+    /// # Ok(()) }
+    /// ```
+    pub fn hang_ws_upgrade(&self, hang: bool) {
+        self.shared.sync.set_hang_upgrades(hang);
+    }
+
+    /// While `true`, every sync socket (open or opened meanwhile) goes silent: no
+    /// `Transition`s, no responses, no protocol `Ping`s, no WebSocket ping frames, and nothing
+    /// it receives is processed; the socket stays open. A client must notice by its own
+    /// inactivity timeout. `false` resumes each socket where it stopped (queued messages are
+    /// then handled in order). [`drop_ws_connections`](Self::drop_ws_connections) still drops
+    /// stalled sockets.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.stall_ws(true);
+    /// mock.stall_ws(false);
+    /// # Ok(()) }
+    /// ```
+    pub fn stall_ws(&self, stalled: bool) {
+        self.shared.sync.set_stalled(stalled);
+    }
+
+    /// Loses the response of the next mutation sent over a sync socket (of `path`, when
+    /// given; `module:function`): the mutation runs and commits, then its socket is dropped
+    /// (no close frame) instead of sending the `MutationResponse`. A client that re-sends it
+    /// on its new connection with the same `sessionId` and `requestId` gets the original
+    /// result, and the mutation does not run twice, as on Convex.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// mock.drop_next_mutation_response(Some("messages:send"));
+    /// # Ok(()) }
+    /// ```
+    pub fn drop_next_mutation_response(&self, path: Option<&str>) {
+        self.shared.sync.drop_next_mutation_response(path);
     }
 }

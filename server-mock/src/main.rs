@@ -10,7 +10,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use server_mock::{FaultKind, IdentityMode, MockOptions, Seed, ServerMock};
+use server_mock::{FaultKind, IdentityMode, MockOptions, Seed, ServerMock, TlsMode};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SeedArg {
@@ -70,6 +70,20 @@ struct Args {
     /// Redact every function error to "[Request ID: …] Server Error", as production Convex does.
     #[arg(long)]
     redact_errors: bool,
+    /// Serve HTTPS/WSS with a fresh test CA (ALPN h2 and http/1.1); writes the CA certificate
+    /// (PEM) to --tls-ca-out and prints its path.
+    #[arg(long)]
+    tls: bool,
+    /// With --tls: offer and speak only HTTP/1.1.
+    #[arg(long, requires = "tls")]
+    tls_http1_only: bool,
+    /// With --tls: where to write the CA certificate (default: server-mock-ca-<port>.pem in the
+    /// temp directory).
+    #[arg(long, requires = "tls")]
+    tls_ca_out: Option<std::path::PathBuf>,
+    /// Interval of WebSocket ping frames on sync sockets, in milliseconds (default 5000, as Convex).
+    #[arg(long)]
+    ws_ping_interval_ms: Option<u64>,
 }
 
 #[tokio::main]
@@ -90,9 +104,26 @@ async fn main() -> std::io::Result<()> {
             SeedArg::Empty => Seed::Empty,
         },
         workspace_name: args.workspace_name,
+        tls: match (args.tls, args.tls_http1_only) {
+            (false, _) => None,
+            (true, false) => Some(TlsMode::H2AndHttp11),
+            (true, true) => Some(TlsMode::Http11Only),
+        },
+        ws_ping_interval: args.ws_ping_interval_ms.map(Duration::from_millis),
         ..MockOptions::default()
     })
     .await?;
+    let ca_path = match mock.ca_pem() {
+        None => None,
+        Some(pem) => {
+            let path = args.tls_ca_out.unwrap_or_else(|| {
+                let port = mock.url().rsplit(':').next().unwrap_or_default().to_owned();
+                std::env::temp_dir().join(format!("server-mock-ca-{port}.pem"))
+            });
+            std::fs::write(&path, pem)?;
+            Some(path)
+        }
+    };
     let workspace_id = mock.workspace_id();
     let faults = mock.faults();
     faults.set_latency(Duration::from_millis(args.latency_ms));
@@ -134,6 +165,9 @@ async fn main() -> std::io::Result<()> {
     };
 
     let mut out = std::io::stdout().lock();
+    if let Some(path) = &ca_path {
+        writeln!(out, "CA certificate: {}", path.display())?;
+    }
     writeln!(out, "OPENCOM_URL={}", mock.url())?;
     writeln!(out, "OPENCOM_WORKSPACE_ID={workspace_id}")?;
     if let Some(secret) = secret {

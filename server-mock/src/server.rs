@@ -2,6 +2,7 @@
 //! can cut a connection), the `/api` endpoints, the sync and storage routes and the site
 //! routes.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,13 +18,13 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 use url::Url;
 
-use crate::calls::{CallOutcome, RecordedCall, Transport};
+use crate::calls::{CallOutcome, HttpVersion, RecordedCall, Transport};
 use crate::clock::MockClock;
 use crate::convex::{
     check_authorization, check_client_version, error_body, parse_request, run_route_to_path,
@@ -37,6 +38,7 @@ use crate::functions::{automation_settings, discovery, messages, registry};
 use crate::registry::{Hooks, Registry, RunEnv};
 use crate::storage::Blobs;
 use crate::sync::SyncHub;
+use crate::tls::{Tls, TlsMode};
 use crate::util::{js_numbers, lock, new_identity_secret};
 use crate::IdentityMode;
 
@@ -77,10 +79,18 @@ pub(crate) struct Shared {
     pub(crate) redact_errors: AtomicBool,
     /// The HS256 key of the mock's agent JWTs (random per mock).
     pub(crate) jwt_key: Vec<u8>,
+    /// Mutations committed over a sync socket, by the `Connect`'s `sessionId` and the
+    /// mutation's `requestId`: the result and commit timestamp (Convex's `_session_requests`).
+    session_requests: Mutex<HashMap<(String, u32), (Value, u64)>>,
 }
 
 impl Shared {
-    pub(crate) fn new(url: String, workspace_name: &str, public_cors_origins: Vec<String>) -> Self {
+    pub(crate) fn new(
+        url: String,
+        workspace_name: &str,
+        public_cors_origins: Vec<String>,
+        ws_ping_interval: Duration,
+    ) -> Self {
         let clock = MockClock::new();
         let mut db = Db::default();
         let now = clock.now_ms();
@@ -88,7 +98,7 @@ impl Shared {
         Self {
             db: Mutex::new(db),
             registry: registry(),
-            sync: SyncHub::new(now),
+            sync: SyncHub::new(now, ws_ping_interval),
             clock,
             faults: FaultInjector::default(),
             calls: Mutex::new(Vec::new()),
@@ -99,6 +109,7 @@ impl Shared {
             blobs: Mutex::new(Blobs::default()),
             redact_errors: AtomicBool::new(false),
             jwt_key: rand::random::<[u8; 32]>().to_vec(),
+            session_requests: Mutex::new(HashMap::new()),
         }
     }
 
@@ -128,7 +139,31 @@ impl Shared {
         args: &Value,
         identity: Option<&Identity>,
     ) -> RunOutcome {
+        self.run_in_session(endpoint, None, path, args, identity)
+    }
+
+    /// [`run`](Self::run) for a mutation sent over a sync socket with `(sessionId,
+    /// requestId)`: if that pair already committed, its result and timestamp come back and
+    /// nothing runs again; a successful run is recorded under it in the same commit.
+    pub(crate) fn run_in_session(
+        &self,
+        endpoint: Endpoint,
+        session: Option<(&str, u32)>,
+        path: &str,
+        args: &Value,
+        identity: Option<&Identity>,
+    ) -> RunOutcome {
         let mut db = lock(&self.db);
+        let key = session.map(|(id, request)| (id.to_owned(), request));
+        if let Some(key) = &key {
+            if let Some((value, ts)) = lock(&self.session_requests).get(key) {
+                tracing::info!(path, "mutation already executed in this session: skipping");
+                return RunOutcome {
+                    result: Ok(value.clone()),
+                    ts: *ts,
+                };
+            }
+        }
         let now = self.clock.now_ms();
         let env = RunEnv {
             now,
@@ -144,6 +179,9 @@ impl Shared {
         } else {
             self.sync.current_ts()
         };
+        if let (Some(key), Ok(value)) = (key, &result) {
+            lock(&self.session_requests).insert(key, (value.clone(), ts));
+        }
         drop(db);
         if wrote {
             self.sync.notify();
@@ -189,6 +227,7 @@ impl Shared {
     pub(crate) fn record(
         &self,
         transport: Transport,
+        http_version: HttpVersion,
         endpoint: &str,
         path: &str,
         args: Value,
@@ -200,11 +239,8 @@ impl Shared {
             transport,
             args,
             outcome,
+            http_version,
         });
-    }
-
-    fn record_http(&self, endpoint: Endpoint, path: &str, args: Value, outcome: CallOutcome) {
-        self.record(Transport::Http, endpoint.name(), path, args, outcome);
     }
 
     pub(crate) fn create_workspace(&self, name: &str) -> String {
@@ -474,17 +510,30 @@ fn workspace_fields(name: &str, now: f64) -> Doc {
 
 /// Cuts the connection a request arrived on (inserted into every request by the accept loop).
 #[derive(Clone)]
-pub(crate) struct ConnectionKill(Arc<Notify>);
+pub(crate) struct ConnectionKill(pub(crate) Arc<Notify>);
 
-/// Serves `router` on `listener` until the task is aborted; aborting it also closes every open
-/// connection.
-pub(crate) async fn serve(listener: TcpListener, router: Router) {
+/// Accepts the next connection, with `TCP_NODELAY` set (as Convex's server does): small
+/// frames (sync messages, short JSON answers) leave at once instead of waiting for the peer's
+/// delayed ACK.
+pub(crate) async fn accept(listener: &TcpListener) -> std::io::Result<TcpStream> {
+    let (stream, _) = listener.accept().await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// Serves `router` on `listener` (over TLS when `tls` is set) until the task is aborted;
+/// aborting it also closes every open connection.
+pub(crate) async fn serve(listener: TcpListener, router: Router, tls: Option<Arc<Tls>>) {
     let mut connections = JoinSet::new();
+    let acceptor = tls
+        .as_ref()
+        .map(|tls| tokio_rustls::TlsAcceptor::from(tls.config.clone()));
+    let http1_only = tls.as_ref().is_some_and(|t| t.mode == TlsMode::Http11Only);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            accepted = accept(&listener) => {
                 let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok(stream) => stream,
                     Err(error) => {
                         tracing::warn!(%error, "accept failed");
                         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -499,14 +548,32 @@ pub(crate) async fn serve(listener: TcpListener, router: Router) {
                     let router = router.clone();
                     async move { Ok::<_, Infallible>(router.oneshot(request).await.into_response()) }
                 });
+                let acceptor = acceptor.clone();
                 connections.spawn(async move {
-                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                    let connection =
-                        builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+                    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    if http1_only {
+                        builder = builder.http1_only();
+                    }
+                    let served = async {
+                        match acceptor {
+                            None => {
+                                let io = TokioIo::new(stream);
+                                let _ = builder.serve_connection_with_upgrades(io, service).await;
+                            }
+                            Some(acceptor) => match acceptor.accept(stream).await {
+                                Ok(stream) => {
+                                    let io = TokioIo::new(stream);
+                                    let _ = builder.serve_connection_with_upgrades(io, service).await;
+                                }
+                                Err(error) => tracing::debug!(%error, "TLS handshake failed"),
+                            },
+                        }
+                    };
                     tokio::select! {
-                        _ = connection => {}
-                        // Dropping the connection closes the socket with no response written.
-                        _ = kill.notified() => {}
+                        () = served => {}
+                        // Dropping the connection closes the socket with no response written
+                        // (over TLS: without a close_notify).
+                        () = kill.notified() => {}
                     }
                 });
             }
@@ -523,8 +590,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/mutation", post(api_mutation))
         .route("/api/action", post(api_action))
         .route("/api/run/{*path}", post(api_run))
+        .route("/api/function", post(api_function))
+        .route("/api/query_ts", post(api_query_ts))
         .route("/api/sync", get(crate::sync::sync_route))
-        .route("/api/{client_version}/sync", get(crate::sync::sync_route))
+        .route(
+            "/api/{client_version}/sync",
+            get(crate::sync::sync_route_versioned),
+        )
         .route("/api/storage/upload", post(crate::storage::upload))
         .route("/api/storage/{storage_id}", get(crate::storage::download))
         .route(
@@ -545,6 +617,17 @@ async fn api_mutation(State(shared): State<Arc<Shared>>, request: Request) -> Re
 
 async fn api_action(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     handle_api(shared, Endpoint::Action, None, request).await
+}
+
+async fn api_function(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    handle_api(shared, Endpoint::Function, None, request).await
+}
+
+/// `POST /api/query_ts`: the latest commit timestamp, `{"ts": "<base64 of 8 LE bytes>"}`, as
+/// Convex answers it (for `/api/query_at_ts`-style consistent reads; not recorded).
+async fn api_query_ts(State(shared): State<Arc<Shared>>) -> Response {
+    let ts = crate::sync::encode_ts(shared.sync.current_ts());
+    json_response(StatusCode::OK, &json!({ "ts": ts }))
 }
 
 async fn api_run(
@@ -652,6 +735,17 @@ async fn handle_api(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let kill = parts.extensions.get::<ConnectionKill>().cloned();
+    let version = HttpVersion::of(parts.version);
+    let record = |path: &str, args: Value, outcome: CallOutcome| {
+        shared.record(
+            Transport::Http,
+            version,
+            endpoint.name(),
+            path,
+            args,
+            outcome,
+        );
+    };
     let headers: HeaderMap = parts.headers;
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         let rejection = Rejection {
@@ -659,7 +753,7 @@ async fn handle_api(
             code: "PayloadTooLarge",
             message: "Request body too large".into(),
         };
-        shared.record_http(endpoint, "", Value::Null, CallOutcome::Rejected(413));
+        record("", Value::Null, CallOutcome::Rejected(413));
         return rejection_response(&rejection);
     };
     let request = match parse_request(&bytes, route_path.as_deref()) {
@@ -670,7 +764,7 @@ async fn handle_api(
                 .map(run_route_to_path)
                 .unwrap_or_default();
             let outcome = CallOutcome::Rejected(rejection.status.as_u16());
-            shared.record_http(endpoint, &path, Value::Null, outcome);
+            record(&path, Value::Null, outcome);
             return rejection_response(&rejection);
         }
     };
@@ -678,7 +772,7 @@ async fn handle_api(
         Ok(identity) => identity,
         Err(rejection) => {
             let outcome = CallOutcome::Rejected(rejection.status.as_u16());
-            shared.record_http(endpoint, &request.path, request.args, outcome);
+            record(&request.path, request.args, outcome);
             return rejection_response(&rejection);
         }
     };
@@ -691,7 +785,7 @@ async fn handle_api(
         None => false,
         Some(Injected::DropAfterRun) => true,
         Some(kind) => {
-            shared.record_http(endpoint, &request.path, request.args, CallOutcome::Faulted);
+            record(&request.path, request.args, CallOutcome::Faulted);
             return fault_response(kind, kill).await;
         }
     };
@@ -712,10 +806,10 @@ async fn handle_api(
         }
     };
     if drop_after_run {
-        shared.record_http(endpoint, &request.path, request.args, CallOutcome::Faulted);
+        record(&request.path, request.args, CallOutcome::Faulted);
         return cut_connection(kill).await;
     }
-    shared.record_http(endpoint, &request.path, request.args, outcome);
+    record(&request.path, request.args, outcome);
     response
 }
 

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::calls::{CallOutcome, Transport};
+use crate::calls::{CallOutcome, HttpVersion, Transport};
 use crate::db::{doc, DocExt};
 use crate::functions::support_attachments::{STORAGE, UPLOAD_TOKENS};
 use crate::server::{json_response, Shared};
@@ -61,8 +61,10 @@ pub(crate) async fn upload(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let version = HttpVersion::of(parts.version);
     let record = |args: Value, outcome: CallOutcome| {
-        shared.record(Transport::Http, "upload", UPLOAD_CALL_PATH, args, outcome);
+        let path = UPLOAD_CALL_PATH;
+        shared.record(Transport::Http, version, "upload", path, args, outcome);
     };
     let Ok(bytes) = to_bytes(body, MAX_UPLOAD_BYTES).await else {
         record(Value::Null, CallOutcome::Rejected(413));

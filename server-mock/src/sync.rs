@@ -12,17 +12,27 @@
 //! successful mutation or action (see [`SyncHub::advance_ts`]). After any state change every
 //! connection re-runs its queries and sends a `Transition` with the results that changed; a
 //! `Transition` always follows a `MutationResponse`, also after a failed mutation (the
-//! `convex` crate waits for one). An idle connection gets `{"type":"Ping"}` every 10 s.
+//! `convex` crate waits for one). An idle connection gets `{"type":"Ping"}` every 10 s, and
+//! every connection a WebSocket ping frame every [`DEFAULT_PING_INTERVAL`] (configurable).
+//!
+//! As Convex: a mutation is recorded under the `Connect` message's `sessionId` and its
+//! `requestId` when it succeeds, and the same pair sent again (a client re-sending after a
+//! lost `MutationResponse`, across reconnects) gets the recorded result and commit timestamp
+//! without running again. Transitions carry `clientClockSkew` (the `Connect`'s `clientTs`
+//! minus the server's wall clock at that moment, in ms) and `serverTs` (the wall clock when
+//! sent, ns). The client version in `/api/{client_version}/sync` (or the `Convex-Client`
+//! header) must be a version Convex accepts, and a `Connect` whose `maxObservedTimestamp` is
+//! ahead of the mock's latest commit is refused.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
 use convex_sync_types::{
     AuthenticationToken, ClientMessage, ErrorPayload, LogLinesMessage, QueryId,
@@ -32,14 +42,21 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::calls::{CallOutcome, Transport};
-use crate::convex::{args_object, normalize_path, Endpoint, FnError};
+use crate::calls::{CallOutcome, HttpVersion, Transport};
+use crate::convex::{
+    args_object, check_client_version, check_path_client_version, normalize_path, Endpoint,
+    FnError, Rejection,
+};
 use crate::functions::auth::{jwt_expiry_ms, verify_jwt, Identity, AUTH_ERROR};
-use crate::server::{json_response, Shared};
-use crate::util::js_numbers;
+use crate::server::{json_response, ConnectionKill, Shared};
+use crate::util::{js_numbers, lock};
 
 /// A connection that sent nothing for this long gets a protocol `Ping`.
 pub(crate) const PING_AFTER: Duration = Duration::from_secs(10);
+
+/// The default interval of WebSocket ping frames on every sync socket: Convex's
+/// `HEARTBEAT_INTERVAL` (5 s).
+pub(crate) const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(5);
 
 /// The largest timestamp the protocol accepts (`i64::MAX`).
 const MAX_TS: u64 = i64::MAX as u64;
@@ -55,6 +72,37 @@ pub(crate) struct SyncHub {
     changes: watch::Sender<u64>,
     /// Bumped to drop every open connection.
     kill: watch::Sender<u64>,
+    /// While true, upgrade requests are never answered.
+    hang_upgrades: watch::Sender<bool>,
+    /// While true, open sockets send nothing (and read nothing).
+    stalled: watch::Sender<bool>,
+    /// Armed "drop the socket instead of the `MutationResponse`" faults: a path filter each
+    /// (`None` matches every mutation).
+    drop_mutation_responses: Mutex<Vec<Option<String>>>,
+    /// The interval of WebSocket ping frames.
+    ping_interval: Duration,
+}
+
+/// A timestamp as the protocol and `/api/query_ts` encode it: base64 of 8 little-endian bytes.
+pub(crate) fn encode_ts(ts: u64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(ts.to_le_bytes())
+}
+
+/// The wall clock (not the mock clock) in milliseconds since the epoch, for `clientClockSkew`
+/// and `serverTs`: the client compares them with its own wall clock.
+fn wall_clock_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The wall clock as a protocol timestamp (ns).
+fn wall_clock_ts() -> Option<Timestamp> {
+    let ns = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(MAX_TS));
+    Timestamp::try_from(ns.min(MAX_TS)).ok()
 }
 
 /// Epoch milliseconds → nanoseconds, clamped to the protocol's range.
@@ -72,13 +120,62 @@ fn ms_to_ns(ms: f64) -> u64 {
 }
 
 impl SyncHub {
-    pub(crate) fn new(now_ms: f64) -> Self {
+    pub(crate) fn new(now_ms: f64, ping_interval: Duration) -> Self {
         Self {
             enabled: AtomicBool::new(true),
             open: AtomicUsize::new(0),
             ts: AtomicU64::new(ms_to_ns(now_ms)),
             changes: watch::channel(0).0,
             kill: watch::channel(0).0,
+            hang_upgrades: watch::channel(false).0,
+            stalled: watch::channel(false).0,
+            drop_mutation_responses: Mutex::new(Vec::new()),
+            ping_interval: ping_interval.max(Duration::from_millis(1)),
+        }
+    }
+
+    /// Hangs (`true`) or answers (`false`) upgrade requests; turning it off cuts the
+    /// connections of the hung ones.
+    pub(crate) fn set_hang_upgrades(&self, hang: bool) {
+        self.hang_upgrades.send_replace(hang);
+    }
+
+    pub(crate) fn hanging_upgrades(&self) -> bool {
+        *self.hang_upgrades.borrow()
+    }
+
+    /// Stalls (`true`) or resumes (`false`) every sync socket, open or new.
+    pub(crate) fn set_stalled(&self, stalled: bool) {
+        self.stalled.send_replace(stalled);
+    }
+
+    pub(crate) fn stalled(&self) -> bool {
+        *self.stalled.borrow()
+    }
+
+    /// Arms a fault: the next socket mutation (of `path`, when given) runs, then its socket is
+    /// dropped instead of sending the `MutationResponse`.
+    pub(crate) fn drop_next_mutation_response(&self, path: Option<&str>) {
+        lock(&self.drop_mutation_responses).push(path.map(normalize_path));
+    }
+
+    /// The armed drop-response faults not yet consumed.
+    pub(crate) fn pending_mutation_response_drops(&self) -> usize {
+        lock(&self.drop_mutation_responses).len()
+    }
+
+    /// Consumes the first armed drop-response fault matching `path`.
+    fn take_mutation_response_drop(&self, path: &str) -> bool {
+        let mut armed = lock(&self.drop_mutation_responses);
+        match armed
+            .iter()
+            .position(|p| p.as_deref().is_none_or(|p| p == path))
+        {
+            Some(index) => {
+                armed.remove(index);
+                true
+            }
+            None => false,
         }
     }
 
@@ -124,11 +221,70 @@ impl SyncHub {
     }
 }
 
-/// `GET /api/sync` and `GET /api/{client_version}/sync`.
+/// `GET /api/sync`.
 pub(crate) async fn sync_route(
     State(shared): State<Arc<Shared>>,
+    kill: Option<Extension<ConnectionKill>>,
+    version: Version,
+    headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    sync_upgrade(shared, kill, version, &headers, None, upgrade).await
+}
+
+/// `GET /api/{client_version}/sync` (how the JS client connects: the npm version in the URL).
+pub(crate) async fn sync_route_versioned(
+    State(shared): State<Arc<Shared>>,
+    Path(client_version): Path<String>,
+    kill: Option<Extension<ConnectionKill>>,
+    version: Version,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    sync_upgrade(
+        shared,
+        kill,
+        version,
+        &headers,
+        Some(&client_version),
+        upgrade,
+    )
+    .await
+}
+
+/// Checks the client version as Convex does: the `Convex-Client` header when present, else
+/// the version in the URL (an npm client's).
+fn check_sync_client_version(
+    headers: &HeaderMap,
+    path_version: Option<&str>,
+) -> Result<(), Rejection> {
+    if let Some(value) = headers.get("convex-client") {
+        return check_client_version(value.to_str().unwrap_or_default());
+    }
+    match path_version {
+        Some(version) => check_path_client_version(version),
+        None => Ok(()),
+    }
+}
+
+async fn sync_upgrade(
+    shared: Arc<Shared>,
+    kill: Option<Extension<ConnectionKill>>,
+    version: Version,
+    headers: &HeaderMap,
+    path_version: Option<&str>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if shared.sync.hanging_upgrades() {
+        // Never answer; once hanging is turned off, cut the connection.
+        let mut hang = shared.sync.hang_upgrades.subscribe();
+        let _ = hang.wait_for(|hang| !*hang).await;
+        if let Some(Extension(ConnectionKill(notify))) = kill {
+            notify.notify_one();
+            return std::future::pending::<Response>().await;
+        }
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     if !shared.sync.enabled() {
         return json_response(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -138,9 +294,13 @@ pub(crate) async fn sync_route(
             }),
         );
     }
+    if let Err(rejection) = check_sync_client_version(headers, path_version) {
+        return json_response(rejection.status, &rejection.body());
+    }
+    let http_version = HttpVersion::of(version);
     match upgrade {
         Ok(upgrade) => upgrade
-            .on_upgrade(move |socket| Connection::new(shared, socket).run())
+            .on_upgrade(move |socket| Connection::new(shared, socket, http_version).run())
             .into_response(),
         Err(rejection) => rejection.into_response(),
     }
@@ -201,6 +361,9 @@ enum Event {
     Changed(bool),
     Killed,
     Idle,
+    PingFrame,
+    /// `stall_ws` was switched: check it again.
+    Stall,
 }
 
 struct Connection {
@@ -217,6 +380,14 @@ struct Connection {
     version: StateVersion,
     queries: BTreeMap<u32, Subscription>,
     last_sent: Instant,
+    /// The HTTP version of the upgrade request (for the call log).
+    http_version: HttpVersion,
+    /// The `sessionId` of the client's `Connect` (mutations are deduplicated under it).
+    session_id: Option<String>,
+    /// The `Connect`'s `clientTs` minus the wall clock then (ms), as Convex computes it.
+    client_clock_skew: Option<i64>,
+    stalled: watch::Receiver<bool>,
+    kill: watch::Receiver<u64>,
 }
 
 /// Decodes the `args` of a sync message: convex-encoded JSON, `[{…}]`.
@@ -234,8 +405,15 @@ fn no_log_lines() -> LogLinesMessage {
 }
 
 impl Connection {
-    fn new(shared: Arc<Shared>, socket: WebSocket) -> Self {
+    fn new(shared: Arc<Shared>, socket: WebSocket, http_version: HttpVersion) -> Self {
+        let stalled = shared.sync.stalled.subscribe();
+        let kill = shared.sync.kill.subscribe();
         Self {
+            http_version,
+            session_id: None,
+            client_clock_skew: None,
+            stalled,
+            kill,
             shared,
             socket,
             query_set: 0,
@@ -251,16 +429,24 @@ impl Connection {
     async fn run(mut self) {
         let _open = OpenGuard::new(self.shared.clone());
         let mut changes = self.shared.sync.changes.subscribe();
-        let mut kill = self.shared.sync.kill.subscribe();
         let mut moves = self.shared.clock.moves();
+        let interval = self.shared.sync.ping_interval;
+        let mut ping_frames = tokio::time::interval_at(Instant::now() + interval, interval);
+        ping_frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            // A stalled socket reads nothing and sends nothing until resumed (or dropped).
+            if self.wait_unstalled().await.is_err() {
+                return;
+            }
             let ping_at = self.last_sent + PING_AFTER;
             let event = tokio::select! {
                 incoming = self.socket.recv() => Event::Incoming(incoming),
                 changed = changes.changed() => Event::Changed(changed.is_ok()),
                 changed = moves.changed() => Event::Changed(changed.is_ok()),
-                _ = kill.changed() => Event::Killed,
+                _ = self.kill.changed() => Event::Killed,
+                _ = self.stalled.changed() => Event::Stall,
                 () = tokio::time::sleep_until(ping_at) => Event::Idle,
+                _ = ping_frames.tick() => Event::PingFrame,
             };
             let step = match event {
                 Event::Incoming(Some(Ok(Message::Text(text)))) => {
@@ -277,6 +463,8 @@ impl Connection {
                 Event::Changed(true) => self.refresh(false, Vec::new()).await,
                 Event::Changed(false) | Event::Killed => Err(Stop::Killed),
                 Event::Idle => self.send(ServerMessage::Ping).await,
+                Event::PingFrame => self.send_frame(Message::Ping(Default::default())).await,
+                Event::Stall => Ok(()),
             };
             match step {
                 Ok(()) => {}
@@ -295,8 +483,7 @@ impl Connection {
                         .map(|(_, c)| c)
                         .collect();
                     let _ = self
-                        .socket
-                        .send(Message::Close(Some(CloseFrame {
+                        .send_frame(Message::Close(Some(CloseFrame {
                             code: 1011,
                             reason: reason.into(),
                         })))
@@ -307,12 +494,34 @@ impl Connection {
         }
     }
 
-    async fn send(&mut self, message: ServerMessage<Value>) -> Result<(), Stop> {
+    /// Waits while the sockets are stalled; `Err` when the socket is dropped meanwhile.
+    async fn wait_unstalled(&mut self) -> Result<(), Stop> {
+        if !*self.stalled.borrow_and_update() {
+            return Ok(());
+        }
+        tokio::select! {
+            resumed = self.stalled.wait_for(|stalled| !*stalled) => {
+                resumed.map(|_| ()).map_err(|_| Stop::Killed)
+            }
+            _ = self.kill.changed() => Err(Stop::Killed),
+        }
+    }
+
+    /// Sends one frame (after any stall).
+    async fn send_frame(&mut self, frame: Message) -> Result<(), Stop> {
+        self.wait_unstalled().await?;
+        self.socket.send(frame).await.map_err(|_| Stop::Closed)
+    }
+
+    async fn send(&mut self, mut message: ServerMessage<Value>) -> Result<(), Stop> {
+        // As Convex: the wall clock when the message leaves (`inject_server_ts`).
+        self.wait_unstalled().await?;
+        if let Some(ts) = wall_clock_ts() {
+            message.inject_server_ts(ts);
+        }
         let json: Value = message.into();
-        self.socket
-            .send(Message::Text(json.to_string().into()))
-            .await
-            .map_err(|_| Stop::Closed)?;
+        self.send_frame(Message::Text(json.to_string().into()))
+            .await?;
         self.last_sent = Instant::now();
         Ok(())
     }
@@ -323,7 +532,29 @@ impl Connection {
         let message = ClientMessage::try_from(json)
             .map_err(|e| Stop::Fatal(format!("Invalid client message: {e}")))?;
         match message {
-            ClientMessage::Connect { .. } | ClientMessage::Event(_) => Ok(()),
+            ClientMessage::Connect {
+                session_id,
+                max_observed_timestamp,
+                client_ts,
+                ..
+            } => {
+                if let Some(client_ts) = client_ts {
+                    let client_ts = i64::try_from(client_ts).unwrap_or(i64::MAX);
+                    self.client_clock_skew = Some(client_ts.saturating_sub(wall_clock_ms()));
+                }
+                self.session_id = Some(session_id.to_string());
+                let latest = self.shared.sync.current_ts();
+                match max_observed_timestamp {
+                    Some(observed) if u64::from(observed) > latest => Err(Stop::Fatal(format!(
+                        "Client has observed a timestamp {:?} ahead of the backend latest \
+                         known timestamp {:?}",
+                        u64::from(observed),
+                        latest
+                    ))),
+                    _ => Ok(()),
+                }
+            }
+            ClientMessage::Event(_) => Ok(()),
             ClientMessage::Authenticate {
                 base_version,
                 token,
@@ -410,7 +641,12 @@ impl Connection {
             } => {
                 let path = normalize_path(&String::from(udf_path));
                 let args = parse_args(args.get());
-                let (result, ts) = self.call(Endpoint::Mutation, &path, &args);
+                let (result, ts) = self.call(Endpoint::Mutation, Some(request_id), &path, &args);
+                if self.shared.sync.take_mutation_response_drop(&path) {
+                    // The fault: the mutation ran (and is recorded for its session), but the
+                    // response is lost with the socket.
+                    return Err(Stop::Killed);
+                }
                 let (result, ts) = match result {
                     Ok(value) => (Ok(js_numbers(value)), Timestamp::try_from(ts).ok()),
                     Err(message) => (Err(ErrorPayload::Message(message)), None),
@@ -435,7 +671,7 @@ impl Connection {
             } => {
                 let path = normalize_path(&String::from(udf_path));
                 let args = parse_args(args.get());
-                let (result, _) = self.call(Endpoint::Action, &path, &args);
+                let (result, _) = self.call(Endpoint::Action, None, &path, &args);
                 let result = match result {
                     Ok(value) => Ok(js_numbers(value)),
                     Err(message) => Err(ErrorPayload::Message(message)),
@@ -453,9 +689,19 @@ impl Connection {
     }
 
     /// Runs a mutation or action sent over the socket and records it. An error comes back as
-    /// the `errorMessage` to send (the one recorded).
-    fn call(&self, endpoint: Endpoint, path: &str, args: &Value) -> (Result<Value, String>, u64) {
-        let outcome = self.shared.run(endpoint, path, args, self.auth.as_ref());
+    /// the `errorMessage` to send (the one recorded). A mutation (`request_id` given) whose
+    /// session already committed it is answered from the session record.
+    fn call(
+        &self,
+        endpoint: Endpoint,
+        request_id: Option<u32>,
+        path: &str,
+        args: &Value,
+    ) -> (Result<Value, String>, u64) {
+        let session = self.session_id.as_deref().zip(request_id);
+        let outcome = self
+            .shared
+            .run_in_session(endpoint, session, path, args, self.auth.as_ref());
         let result = outcome
             .result
             .map_err(|error| self.shared.error_message(&error));
@@ -465,6 +711,7 @@ impl Connection {
         };
         self.shared.record(
             Transport::WebSocket,
+            self.http_version,
             endpoint.name(),
             path,
             recorded_args(args),
@@ -518,6 +765,7 @@ impl Connection {
                 };
                 self.shared.record(
                     Transport::WebSocket,
+                    self.http_version,
                     Endpoint::Query.name(),
                     path,
                     recorded_args(args),
@@ -559,7 +807,8 @@ impl Connection {
             start_version: start,
             end_version: end,
             modifications,
-            client_clock_skew: None,
+            client_clock_skew: self.client_clock_skew,
+            // Set by `send`, as Convex sets it when the message leaves.
             server_ts: None,
         })
         .await?;
@@ -598,7 +847,7 @@ mod tests {
 
     #[test]
     fn timestamps_are_monotonic_and_follow_the_clock() {
-        let hub = SyncHub::new(1_000.0);
+        let hub = SyncHub::new(1_000.0, DEFAULT_PING_INTERVAL);
         assert_eq!(hub.current_ts(), 1_000_000_000);
         let a = hub.advance_ts(1_000.0);
         assert_eq!(a, 1_000_000_001);
