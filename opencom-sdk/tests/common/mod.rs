@@ -31,6 +31,16 @@ impl Harness {
         }
     }
 
+    /// A harness on a mock started with `options` (e.g. TLS).
+    pub async fn with_options(options: server_mock::MockOptions) -> Self {
+        Self {
+            mock: ServerMock::start_with(options)
+                .await
+                .expect("server-mock starts"),
+            storage: Arc::new(MemoryStorage::new()),
+        }
+    }
+
     /// A builder wired to the mock, its clock and this harness's storage; fast retries, no
     /// heartbeat unless a test asks for one.
     pub fn builder(&self) -> OpencomBuilder {
@@ -51,6 +61,14 @@ impl Harness {
 
     pub fn client(&self) -> Opencom {
         self.builder().build().expect("valid config")
+    }
+
+    /// A client trusting the mock's CA (for a TLS mock).
+    pub fn client_with_ca(&self) -> Opencom {
+        self.builder()
+            .add_root_certificate_pem(self.mock.ca_pem().expect("a TLS mock"))
+            .build()
+            .expect("valid config")
     }
 
     pub fn calls_to(&self, path: &str) -> Vec<RecordedCall> {

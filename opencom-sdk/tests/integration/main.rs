@@ -18,6 +18,7 @@ mod realtime;
 mod session;
 mod tenant_isolation;
 mod tickets;
+mod tls;
 mod transport;
 mod workspace;
 mod workspace_live;
