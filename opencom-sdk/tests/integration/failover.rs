@@ -193,3 +193,87 @@ async fn the_connection_state_yields_changes_only() {
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn a_hanging_upgrade_is_polled_around_and_the_socket_taken_when_it_answers() {
+    let h = Harness::new().await;
+    h.mock.hang_ws_upgrade(true);
+    let client = h
+        .builder()
+        .poll_interval(POLL)
+        .websocket_handshake_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let conversation = client.conversations().create().await.unwrap();
+    let mut states = client.connection_state();
+    let mut stream = client
+        .conversations()
+        .watch_messages(&conversation.id)
+        .unwrap();
+    let first = next(&mut stream).await;
+    assert_eq!(
+        first.via,
+        Delivery::Polling,
+        "served while the upgrade hangs"
+    );
+    h.mock
+        .agent_reply(&conversation.id, "behind a black-holing proxy");
+    let second = next(&mut stream).await;
+    assert_eq!(
+        texts(&second.value).last(),
+        Some(&"behind a black-holing proxy")
+    );
+    assert_eq!(second.via, Delivery::Polling);
+    // The upgrade timed out (the state says so) and is retried; once answered, the socket serves.
+    state_reaches(&mut states, ConnectionState::Disconnected).await;
+    h.mock.hang_ws_upgrade(false);
+    state_reaches(&mut states, ConnectionState::Connected).await;
+    h.mock.agent_reply(&conversation.id, "socket again");
+    let third = next(&mut stream).await;
+    assert_eq!(texts(&third.value).len(), 3, "nothing repeated");
+    assert_eq!(third.via, Delivery::Socket);
+}
+
+#[tokio::test]
+async fn a_stalled_socket_is_noticed_polled_around_and_replaced() {
+    let h = Harness::with_options(server_mock::MockOptions {
+        ws_ping_interval: Some(Duration::from_millis(50)),
+        ..server_mock::MockOptions::default()
+    })
+    .await;
+    let client = h
+        .builder()
+        .poll_interval(POLL)
+        .websocket_inactivity_timeout(Duration::from_millis(600))
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let conversation = client.conversations().create().await.unwrap();
+    let mut states = client.connection_state();
+    let mut stream = client
+        .conversations()
+        .watch_messages(&conversation.id)
+        .unwrap();
+    assert_eq!(next(&mut stream).await.via, Delivery::Socket);
+    state_reaches(&mut states, ConnectionState::Connected).await;
+
+    // Connected, then silent: no transitions, no pings; the socket stays open.
+    h.mock.stall_ws(true);
+    h.mock
+        .agent_reply(&conversation.id, "while the socket is stalled");
+    let during = next(&mut stream).await;
+    assert_eq!(
+        texts(&during.value).last(),
+        Some(&"while the socket is stalled")
+    );
+    assert_eq!(during.via, Delivery::Polling);
+    state_reaches(&mut states, ConnectionState::Disconnected).await;
+
+    h.mock.stall_ws(false);
+    state_reaches(&mut states, ConnectionState::Connected).await;
+    h.mock.agent_reply(&conversation.id, "fresh socket");
+    let after = next(&mut stream).await;
+    assert_eq!(texts(&after.value).len(), 3, "nothing missed or repeated");
+    assert_eq!(after.via, Delivery::Socket);
+}
