@@ -7,6 +7,8 @@
 //! the new token after every refresh or re-boot (the session's generation changes); the
 //! workspace inbox authenticates the socket itself (`Authenticate` with the agent's JWT).
 
+#[cfg(all(test, feature = "workspace"))]
+mod differential_tests;
 pub(crate) mod engine;
 pub(crate) mod live;
 mod protocol;
