@@ -56,7 +56,7 @@ export {
   type MessengerSettings,
 } from './hooks/useMessenger';
 export {
-  loadExpoNotifications,
+  missingExpoNotifications,
   opencomNotificationBehavior,
   useOpencomNotifications,
   type ExpoNotificationBehaviorLike,

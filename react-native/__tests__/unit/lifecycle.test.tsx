@@ -6,11 +6,13 @@
 import { AppState, type AppStateStatus } from 'react-native';
 import { act, renderHook, waitFor } from '@testing-library/react-native';
 import {
+  useConversation,
   useConversations,
   useHelpCenter,
   useOpencom,
   usePush,
   useTickets,
+  useUnreadCount,
 } from '../../src/api';
 import { setup } from './helpers';
 
@@ -158,7 +160,15 @@ describe('stable references', () => {
   it('keeps functions, empty lists and the returned objects across rerenders', async () => {
     const { wrapper } = setup();
     const { result, rerender } = renderHook(
-      () => ({ o: useOpencom(), c: useConversations(), h: useHelpCenter(), t: useTickets(), p: usePush() }),
+      () => ({
+        o: useOpencom(),
+        c: useConversations(),
+        h: useHelpCenter(),
+        t: useTickets(),
+        p: usePush(),
+        u: useUnreadCount(),
+        m: useConversation(null),
+      }),
       { wrapper },
     );
     const starting = result.current;
@@ -178,6 +188,8 @@ describe('stable references', () => {
     expect(result.current.t).toBe(ready.t);
     expect(result.current.p).toBe(ready.p);
     expect(result.current.o).toBe(ready.o);
+    expect(result.current.u).toBe(ready.u);
+    expect(result.current.m).toBe(ready.m);
     // identify/track keep one identity for the provider's life (also across ready).
     expect(ready.o.identify).toBe(starting.o.identify);
     expect(ready.o.track).toBe(starting.o.track);

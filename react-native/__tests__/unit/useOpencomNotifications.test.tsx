@@ -5,7 +5,6 @@
  */
 import { act, renderHook, waitFor } from '@testing-library/react-native';
 import {
-  loadExpoNotifications,
   useOpencom,
   useOpencomNotifications,
   type ExpoNotificationLike,
@@ -202,7 +201,21 @@ describe('useOpencomNotifications', () => {
     expect(n.listeners.size).toBe(0);
   });
 
-  it('says clearly when expo-notifications is not installed', () => {
-    expect(() => loadExpoNotifications()).toThrow(/expo-notifications is not installed/);
+  it('says clearly when the expo-notifications module was not passed', async () => {
+    const { wrapper } = setup();
+    const { result } = renderHook(
+      () => useOpencomNotifications({ notifications: undefined as unknown as ExpoNotificationsLike }),
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.status).toBe('error'));
+    expect(result.current.error?.kind).toBe('Config');
+    expect(result.current.error?.detail).toMatch(/pass the expo-notifications module/);
+  });
+
+  it('leaves the projectId to expo-notifications when none is given', async () => {
+    const n = fakeNotifications({ granted: true });
+    const { result } = render(n, { projectId: undefined });
+    await waitFor(() => expect(result.current.n.status).toBe('registered'));
+    expect(n.state.tokenCalls).toEqual([undefined]);
   });
 });

@@ -4,8 +4,10 @@
  * cold-started the app), no banner for the conversation on screen, the app badge following
  * the unread count, and registration again for the new anonymous visitor after `logout()`.
  *
- * expo-notifications stays optional: pass the module (`notifications: Notifications`) or let
- * the hook `require` it when it first runs (a clear error when it is not installed).
+ * expo-notifications stays an optional peer dependency: the app passes the module
+ * (`notifications: Notifications`). The package never imports it itself, so apps without it
+ * still bundle (Metro resolves every literal `require`, and refuses dynamic ones in packages);
+ * without the option the hook reports a clear error.
  */
 import * as React from 'react';
 import { Platform } from 'react-native';
@@ -65,11 +67,11 @@ export type NotificationRouteSource = 'tap' | 'coldStart';
 
 /** Options of {@link useOpencomNotifications}. */
 export interface OpencomNotificationsOptions {
-  /** The `expo-notifications` module (default: `require('expo-notifications')`). */
-  notifications?: ExpoNotificationsLike;
+  /** The `expo-notifications` module: `import * as Notifications from 'expo-notifications'`. */
+  notifications: ExpoNotificationsLike;
   /**
-   * The EAS project id for `getExpoPushTokenAsync` (default: `expo-constants`'
-   * `expoConfig.extra.eas.projectId` or `easConfig.projectId`, when installed).
+   * The EAS project id for `getExpoPushTokenAsync` (default: none given, and expo-notifications
+   * reads `expoConfig.extra.eas.projectId` itself).
    */
   projectId?: string;
   /** Called with the screen an Opencom notification asks for, when the user taps it. */
@@ -92,31 +94,13 @@ export interface OpencomNotificationsOptions {
 /** Where the registration is. */
 export type NotificationsStatus = 'idle' | 'registering' | 'registered' | 'denied' | 'error';
 
-/** `require('expo-notifications')`, or a clear error. */
-export function loadExpoNotifications(): ExpoNotificationsLike {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('expo-notifications') as ExpoNotificationsLike;
-  } catch (cause) {
-    throw new Error(
-      'react-native-opencom: expo-notifications is not installed. Run `npx expo install expo-notifications` ' +
-        'or pass the module: useOpencomNotifications({ notifications: Notifications })',
-      { cause },
-    );
-  }
-}
-
-function projectIdFromConstants(): string | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const constants = require('expo-constants') as {
-      default?: { expoConfig?: { extra?: { eas?: { projectId?: string } } }; easConfig?: { projectId?: string } };
-    };
-    const c = constants.default;
-    return c?.expoConfig?.extra?.eas?.projectId ?? c?.easConfig?.projectId;
-  } catch {
-    return undefined;
-  }
+/** The error when the app did not pass `notifications`. */
+export function missingExpoNotifications(): Error {
+  return new Error(
+    'react-native-opencom: pass the expo-notifications module: ' +
+      "import * as Notifications from 'expo-notifications'; useOpencomNotifications({ notifications: Notifications }) " +
+      '(install it with `npx expo install expo-notifications`)',
+  );
 }
 
 function routeOf(bindings: OpencomBindings, data: unknown): OpencomRoute | null {
@@ -149,13 +133,11 @@ export function opencomNotificationBehavior(
 }
 
 /** See the module's documentation. */
-export function useOpencomNotifications(options: OpencomNotificationsOptions = {}) {
+export function useOpencomNotifications(options: OpencomNotificationsOptions) {
   const { clients, sessionKey, bindings } = useOpencomContext();
   const { count, loading: countLoading } = useUnreadCount();
-  const moduleRef = React.useRef<ExpoNotificationsLike | null>(options.notifications ?? null);
-  if (options.notifications) {
-    moduleRef.current = options.notifications;
-  }
+  const moduleRef = React.useRef<ExpoNotificationsLike | null>(null);
+  moduleRef.current = (options as Partial<OpencomNotificationsOptions> | undefined)?.notifications ?? null;
   const optionsRef = React.useRef(options);
   optionsRef.current = options;
   const [state, setState] = React.useState<{ status: NotificationsStatus; token: string | null; error: OpencomSdkError | null }>({
@@ -168,7 +150,7 @@ export function useOpencomNotifications(options: OpencomNotificationsOptions = {
 
   const notifications = React.useCallback((): ExpoNotificationsLike => {
     if (!moduleRef.current) {
-      moduleRef.current = loadExpoNotifications();
+      throw missingExpoNotifications();
     }
     return moduleRef.current;
   }, []);
@@ -203,7 +185,7 @@ export function useOpencomNotifications(options: OpencomNotificationsOptions = {
       if (!permission.granted) {
         return null;
       }
-      const projectId = opts.projectId ?? projectIdFromConstants();
+      const projectId = opts.projectId;
       const { data: token } = await N.getExpoPushTokenAsync(projectId ? { projectId } : undefined);
       await clients.push.register(token, Platform.OS === 'ios' ? bindings.PushPlatform.Ios : bindings.PushPlatform.Android, undefined);
       return token;
@@ -230,7 +212,11 @@ export function useOpencomNotifications(options: OpencomNotificationsOptions = {
     try {
       N = notifications();
     } catch (thrown) {
-      setState((s) => ({ ...s, status: 'error', error: new OpencomSdkError('Config', { detail: String((thrown as Error).message) }) }));
+      setState((s) => ({
+        ...s,
+        status: 'error',
+        error: new OpencomSdkError('Config', { detail: (thrown as Error).message }, thrown),
+      }));
       return undefined;
     }
     const handle = (response: ExpoNotificationResponseLike | null, source: NotificationRouteSource) => {
