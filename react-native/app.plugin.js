@@ -164,7 +164,12 @@ function withSettings(config, settings) {
 }
 
 function withOpencom(config, props) {
-  return withSettings(config, validate(props));
+  // Without a `scheme` option, the app config's own `scheme` gives the deep-link prefixes.
+  const inherited =
+    props && typeof props === 'object' && props.scheme === undefined && config.scheme !== undefined
+      ? { ...props, scheme: config.scheme }
+      : props;
+  return withSettings(config, validate(inherited));
 }
 
 const plugin = (() => {

@@ -20,8 +20,10 @@ import {
   useOfficeHours,
   useOpencom,
   usePush,
+  useOpencomNotifications,
   useTicket,
   useTickets,
+  type ExpoNotificationsLike,
   type OpencomBindings,
   type OpencomConfig,
 } from '../../src/api';
@@ -247,6 +249,40 @@ describe('provider lifecycle and edges (real client)', () => {
     const trackAt = all.findIndex((c) => c.path === 'events:track' && c.args?.name === 'early_event');
     expect(identifyAt).toBeGreaterThanOrEqual(0);
     expect(trackAt).toBeGreaterThan(identifyAt);
+  });
+
+  it('useOpencomNotifications registers the Expo token for the visitor, and for the new one after logout', async () => {
+    const token = `ExponentPushToken[rn-${Date.now()}]`;
+    let badge = -1;
+    const notifications: ExpoNotificationsLike = {
+      getPermissionsAsync: async () => ({ granted: true }),
+      requestPermissionsAsync: async () => ({ granted: true }),
+      getExpoPushTokenAsync: async () => ({ data: token }),
+      getLastNotificationResponseAsync: async () => null,
+      addNotificationResponseReceivedListener: () => ({ remove: () => undefined }),
+      setNotificationHandler: () => undefined,
+      setBadgeCountAsync: async (n) => {
+        badge = n;
+        return true;
+      },
+    };
+    const { result } = renderHook(() => ({ o: useOpencom(), n: useOpencomNotifications({ notifications }) }), {
+      wrapper: wrapperFor(),
+    });
+    await waitFor(() => expect(result.current.n.status).toBe('registered'), WAIT);
+    const first = result.current.o.visitorId!;
+    const tokensOf = async (visitorId: string) =>
+      (await mock.control<{ token: string }[]>('GET', `/_mock/visitors/${visitorId}/push-tokens`)).map((t) => t.token);
+    expect(await tokensOf(first)).toEqual([token]);
+    await waitFor(() => expect(badge).toBe(0), WAIT);
+
+    await act(async () => {
+      expect((await result.current.o.logout()).ok).toBe(true);
+    });
+    const second = result.current.o.visitorId!;
+    expect(second).not.toBe(first);
+    await waitFor(async () => expect(await tokensOf(second)).toEqual([token]), WAIT);
+    expect(await tokensOf(first)).toEqual([]);
   });
 
   it("routes deep links under the app's prefixes with the Rust parser", async () => {

@@ -118,6 +118,13 @@ describe('app.plugin.js (Expo config plugin, through the mod compiler)', () => {
     expect(AndroidConfig.Permissions.getPermissions(off.manifest)).not.toContain('android.permission.POST_NOTIFICATIONS');
   });
 
+  it("takes the app config's own scheme when the option has none", async () => {
+    const { config, infoPlist } = await compile(PROPS, { scheme: 'fromapp' });
+    expect(config.extra.opencom.deepLinkPrefixes).toEqual(['fromapp://']);
+    const iosSchemes = (infoPlist.CFBundleURLTypes as { CFBundleURLSchemes: string[] }[]).flatMap((t) => t.CFBundleURLSchemes);
+    expect(iosSchemes).toContain('fromapp');
+  });
+
   it('runs once even when listed twice, and keeps existing schemes once', async () => {
     const config = withPlugins({ name: 'demo', slug: 'demo', scheme: 'myapp', _internal: { projectRoot } }, [
       [plugin, { ...PROPS, scheme: 'myapp' }],
