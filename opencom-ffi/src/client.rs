@@ -146,6 +146,14 @@ impl ClientBuilder {
         self.with(|b| b.heartbeat_interval(interval))
     }
 
+    /// Trusts one more root certificate (PEM text, one or more `CERTIFICATE` blocks) besides
+    /// the bundled web roots, for HTTPS and the WebSocket alike: a self-hosted backend behind a
+    /// private CA. A PEM that holds no usable certificate fails `build` with `Config` (naming
+    /// which call, 0-based).
+    pub fn add_root_certificate_pem(self: Arc<Self>, pem: String) -> Arc<Self> {
+        self.with(|b| b.add_root_certificate_pem(pem))
+    }
+
     /// Checks the configuration and creates the client (`Config` error when a setting is
     /// wrong). No network call is made. The builder can be reused.
     pub async fn build(&self) -> Result<Arc<OpencomClient>, OpencomError> {
@@ -198,6 +206,34 @@ impl OpencomClient {
     pub async fn logout(&self) -> Result<SessionInfo, OpencomError> {
         let c = self.client.clone();
         run(async move { c.logout().await }).await
+    }
+
+    /// For an app going to the background: stops the heartbeat, closes the live connection
+    /// and tells the server the session ended (`session_end`). Live subscriptions stay
+    /// registered and get data again after [`resume`](Self::resume). Nothing happens when
+    /// already paused.
+    pub async fn pause(&self) {
+        let c = self.client.clone();
+        // `pause` cannot fail; a runtime that cannot start has nothing to pause.
+        let _: Result<(), OpencomError> = run(async move {
+            c.pause().await;
+            Ok::<(), sdk::Error>(())
+        })
+        .await;
+    }
+
+    /// For an app back in the foreground: refreshes the token when due, tells the server a
+    /// session started (`session_start`, only after a `pause`), restarts the heartbeat,
+    /// reconnects and re-syncs live data, and resumes a paused outbox.
+    pub async fn resume(&self) -> Result<(), OpencomError> {
+        let c = self.client.clone();
+        run(async move { c.resume().await }).await
+    }
+
+    /// Whether the client is paused (between [`pause`](Self::pause) and
+    /// [`resume`](Self::resume)).
+    pub fn is_paused(&self) -> bool {
+        self.client.is_paused()
     }
 
     /// Session information and control.

@@ -87,8 +87,8 @@ pub use messenger::{
     AutomationSettings, CommonIssueButton, MessengerClient, MessengerSettings, OfficeHours,
 };
 pub use push::{
-    parse_deep_link, parse_push, PushClient, PushPlatform, PushRegistration, Route,
-    TicketUpdateKind,
+    parse_deep_link, parse_deep_link_with_prefixes, parse_push, PushClient, PushPlatform,
+    PushRegistration, Route, TicketUpdateKind,
 };
 pub use tickets::{
     FieldKind, FormField, FormValue, NewTicket, Ticket, TicketComment, TicketDetail, TicketForm,

@@ -177,3 +177,21 @@ pub fn parse_push(payload_json: String) -> Result<Option<Route>, OpencomError> {
 pub fn parse_deep_link(link: String) -> Option<Route> {
     sdk::parse_deep_link(&link).and_then(route)
 }
+
+/// Reads links under `opencom://`, `https://opencom.app/` and the app's own `prefixes` (as
+/// React Navigation's `linking.prefixes`): a scheme (`myapp://`, `myapp://support`) or an
+/// `https` URL (`https://example.com/help`). After the prefix: `conversation/{id}`,
+/// `article/{id}`, `ticket/{id}`, `tickets`, `messenger`, `help-center`. `None` for anything
+/// else; `InvalidInput` (field `prefixes`) for a prefix that cannot be used (plain `http`, a
+/// query, a port, …).
+#[uniffi::export]
+pub fn parse_deep_link_with_prefixes(
+    link: String,
+    prefixes: Vec<String>,
+) -> Result<Option<Route>, OpencomError> {
+    let links = sdk::DeepLinks::new(&prefixes).map_err(|e| OpencomError::InvalidInput {
+        field: "prefixes".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(links.parse(&link).and_then(route))
+}

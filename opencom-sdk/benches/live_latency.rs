@@ -242,7 +242,10 @@ fn main() {
             v
         };
         report("websocket, one thread", &sorted(&ws));
-        report("websocket, thread <= 100", &sorted(&ws[..ws.len().min(100)]));
+        report(
+            "websocket, thread <= 100",
+            &sorted(&ws[..ws.len().min(100)]),
+        );
         report(
             "websocket, thread ~1000",
             &sorted(&ws[ws.len().saturating_sub(100)..]),

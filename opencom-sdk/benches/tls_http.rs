@@ -8,7 +8,12 @@
 //! ```text
 //! cargo bench -p opencom-sdk --bench tls_http
 //! ```
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    missing_docs
+)]
 
 use std::time::{Duration, Instant};
 
@@ -67,7 +72,10 @@ async fn run(mode: TlsMode, label: &str) {
         .filter(|c| c.transport == Transport::Http)
         .map(|c| c.http_version)
         .collect();
-    let h2 = versions.iter().filter(|v| **v == HttpVersion::Http2).count();
+    let h2 = versions
+        .iter()
+        .filter(|v| **v == HttpVersion::Http2)
+        .count();
     println!(
         "{label:<24} sequential p50 {:>7.3} ms p99 {:>7.3} ms | cold burst of 20: p50 {:>7.3} ms p99 {:>7.3} ms | {h2}/{} calls on h2",
         percentile(&mut sequential, 0.5).as_secs_f64() * 1e3,

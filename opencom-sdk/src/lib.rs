@@ -106,7 +106,9 @@ pub use messenger::{
 };
 pub use push::{PushClient, PushPlatform, PushRegistration};
 pub use realtime::{ConnectionState, Delivery, LiveStream, RealtimeMode, Snapshot};
-pub use routes::{parse_deep_link, parse_push, Route, TicketUpdateKind};
+pub use routes::{
+    parse_deep_link, parse_push, DeepLinks, InvalidDeepLinkPrefix, Route, TicketUpdateKind,
+};
 pub use secret::Secret;
 pub use session::SessionInfo;
 pub use storage::{FileStorage, MemoryStorage, Storage, StorageError};

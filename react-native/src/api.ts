@@ -35,3 +35,37 @@ export { useArticleSearch, useHelpCenter, type ArticleSearchOptions } from './ho
 export { usePush, type PushRegistrationOutcome } from './hooks/usePush';
 export { useTickets } from './hooks/useTickets';
 export { useUnreadCount } from './hooks/useUnreadCount';
+export {
+  fileNameOf,
+  readUriWithFetch,
+  useAttachmentUpload,
+  type AttachmentUploadOptions,
+  type PickedFile,
+  type UriReader,
+} from './hooks/useAttachmentUpload';
+export {
+  useArticleSuggestions,
+  type ArticleSuggestion,
+  type ArticleSuggestionsOptions,
+} from './hooks/useArticleSuggestions';
+export { useCsat } from './hooks/useCsat';
+export {
+  useMessengerSettings,
+  useOfficeHours,
+  type MessengerBranding,
+  type MessengerSettings,
+} from './hooks/useMessenger';
+export {
+  missingExpoNotifications,
+  opencomNotificationBehavior,
+  useOpencomNotifications,
+  type ExpoNotificationBehaviorLike,
+  type ExpoNotificationLike,
+  type ExpoNotificationResponseLike,
+  type ExpoNotificationsLike,
+  type ExpoPermissionLike,
+  type NotificationRouteSource,
+  type NotificationsStatus,
+  type OpencomNotificationsOptions,
+} from './hooks/useOpencomNotifications';
+export { useTicket, type TicketOptions } from './hooks/useTicket';

@@ -17,10 +17,14 @@ export interface OpencomBindings {
   parsePush(payloadJson: string): Ffi.Route | undefined;
   /** Reads an `opencom://` or `https://opencom.app/` link into a destination. */
   parseDeepLink(link: string): Ffi.Route | undefined;
+  /** The same with the app's own prefixes; throws `OpencomError.InvalidInput` for a bad prefix. */
+  parseDeepLinkWithPrefixes(link: string, prefixes: string[]): Ffi.Route | undefined;
   /** The Rust SDK's version. */
   sdkVersion(): string;
   /** Attribute values (identify, track). */
   AttributeValue: typeof Ffi.AttributeValue;
+  /** What to upload (bytes read in JavaScript, or a file path). */
+  AttachmentSource: typeof Ffi.AttachmentSource;
   /** Ticket form values. */
   FormValue: typeof Ffi.FormValue;
   /** How live data arrives. */

@@ -31,6 +31,23 @@ export interface OpencomConfig {
   device?: { os?: string; platform?: string; deviceType?: string; browser?: string };
   /** Sent at boot: your bundle id in `clientIdentifier`. */
   clientInfo?: { clientType?: string; clientVersion?: string; clientIdentifier?: string };
+  /**
+   * Extra root certificates (PEM text), trusted besides the bundled web roots for HTTPS and
+   * the WebSocket: a self-hosted backend behind a private CA. A bad PEM fails the start with
+   * `Config`.
+   */
+  rootCertificatesPem?: string[];
+  /**
+   * The app's own deep-link prefixes, besides `opencom://` and `https://opencom.app/`: schemes
+   * (`myapp://`, `myapp://support`) and https prefixes (`https://example.com/help`), as in
+   * React Navigation's `linking.prefixes`. `usePush().routeForLink` reads links under them.
+   */
+  deepLinkPrefixes?: string[];
+  /**
+   * Pause the client when the app goes to the background (heartbeat and live connection stop,
+   * `session_end` is sent) and resume it when the app is active again (default true).
+   */
+  pauseInBackground?: boolean;
 }
 
 /** Builds (does not start) a client: no network call. Throws `OpencomError.Config`. */
@@ -87,11 +104,15 @@ export async function buildClient(
       clientIdentifier: config.clientInfo.clientIdentifier,
     });
   }
+  for (const pem of config.rootCertificatesPem ?? []) {
+    builder = builder.addRootCertificatePem(pem);
+  }
   return builder.build();
 }
 
 /** The settings that identify a client: changing any of them makes the provider rebuild it. */
 export function configKey(config: OpencomConfig): string {
-  const { storage: _storage, ...rest } = config;
+  // Read by the provider, not the client: changing them does not rebuild it.
+  const { storage: _storage, deepLinkPrefixes: _prefixes, pauseInBackground: _pause, ...rest } = config;
   return JSON.stringify(rest);
 }

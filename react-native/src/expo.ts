@@ -19,6 +19,8 @@ export interface OpencomExpoExtra {
   deploymentUrl: string;
   workspaceId: string;
   origin?: string;
+  /** The app's schemes (`myapp://`) and https prefixes, for push taps and deep links. */
+  deepLinkPrefixes?: string[];
 }
 
 /**
@@ -43,5 +45,8 @@ export function opencomConfigFromExpo(
     deploymentUrl,
     workspaceId,
     origin: overrides.origin ?? extra?.origin,
+    ...(overrides.deepLinkPrefixes ?? extra?.deepLinkPrefixes
+      ? { deepLinkPrefixes: overrides.deepLinkPrefixes ?? extra?.deepLinkPrefixes }
+      : {}),
   };
 }

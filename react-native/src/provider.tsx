@@ -4,6 +4,7 @@
  * `useOpencom()` reads its state and offers identify / logout / track.
  */
 import * as React from 'react';
+import { AppState, type AppStateStatus } from 'react-native';
 import type * as Ffi from './generated/opencom_ffi';
 import { getDefaultBindings, type OpencomBindings } from './bindings';
 import { buildClient, configKey, type OpencomConfig } from './config';
@@ -31,6 +32,7 @@ export interface OpencomClients {
   tickets: Ffi.TicketsClientLike;
   visitor: Ffi.VisitorClientLike;
   events: Ffi.EventsClientLike;
+  messenger: Ffi.MessengerClientLike;
 }
 
 /** What the provider shares with the hooks. */
@@ -44,11 +46,16 @@ export interface OpencomContextValue {
   visitor: OpencomVisitor | null;
   connectionState: ConnectionStateName | null;
   error: OpencomSdkError | null;
+  /** True while the app is in the background and the client paused. */
+  paused: boolean;
+  /** The app's deep-link prefixes (`config.deepLinkPrefixes`), the same array while unchanged. */
+  deepLinkPrefixes: readonly string[];
   /**
    * Changes whenever the visitor changes (start, identify with a merge, logout): hooks drop
    * their data and subscribe again when it does.
    */
   sessionKey: string | null;
+  /** Before the session started, the call waits and runs (in call order) once it has. */
   identify(user: OpencomUser): Promise<OpencomResult<OpencomVisitor>>;
   logout(): Promise<OpencomResult<OpencomSession>>;
   track(name: string, properties?: Record<string, AttributeJson>): Promise<OpencomResult<string>>;
@@ -125,6 +132,7 @@ interface State {
   visitor: OpencomVisitor | null;
   connectionState: ConnectionStateName | null;
   error: OpencomSdkError | null;
+  paused: boolean;
   generation: number;
 }
 
@@ -136,8 +144,14 @@ const STARTING: State = {
   visitor: null,
   connectionState: null,
   error: null,
+  paused: false,
   generation: 0,
 };
+
+/** A call made before the session started: runs with the clients, or fails with the error. */
+type Pending = (clients: OpencomClients | null, error: OpencomSdkError | null) => Promise<void>;
+
+const NO_PREFIXES: readonly string[] = Object.freeze([]);
 
 export function OpencomProvider({ config, bindings, children }: OpencomProviderProps): React.JSX.Element {
   const resolvedBindings = React.useMemo(() => bindings ?? getDefaultBindings(), [bindings]);
@@ -163,6 +177,7 @@ export function OpencomProvider({ config, bindings, children }: OpencomProviderP
         tickets: client.tickets(),
         visitor: client.visitor(),
         events: client.events(),
+        messenger: client.messenger(),
       };
       if (!alive) {
         // Unmounted (or reconfigured) while building: the cleanup has run already.
@@ -213,37 +228,90 @@ export function OpencomProvider({ config, bindings, children }: OpencomProviderP
     };
   }, [resolvedBindings, key, attemptNo]);
 
-  const clients = state.clients;
+  // The callbacks below are stable (one identity for the provider's life): they read the
+  // current clients from a ref, so screens can list them in effect dependencies.
+  const clientsRef = React.useRef<OpencomClients | null>(null);
+  clientsRef.current = state.status === 'ready' ? state.clients : null;
+  const pendingRef = React.useRef<Pending[]>([]);
+  const drainingRef = React.useRef(false);
+
+  /**
+   * Runs `work` now when the session is ready and nothing queued is still waiting; otherwise
+   * queues it: queued calls run one after the other, in call order, once the session started.
+   */
+  const whenReady = React.useCallback(
+    <T,>(work: (clients: OpencomClients) => Promise<OpencomResult<T>>): Promise<OpencomResult<T>> => {
+      const ready = clientsRef.current;
+      if (ready && pendingRef.current.length === 0 && !drainingRef.current) {
+        return work(ready);
+      }
+      return new Promise((resolve) => {
+        pendingRef.current.push(async (clients, error) => {
+          resolve(clients ? await work(clients) : { ok: false, error: error ?? notStartedError() });
+        });
+      });
+    },
+    [],
+  );
+
+  React.useEffect(() => {
+    const ready = state.status === 'ready' ? state.clients : null;
+    if (ready === null && state.status !== 'error') {
+      return;
+    }
+    if (drainingRef.current) {
+      return;
+    }
+    drainingRef.current = true;
+    void (async () => {
+      // Calls queued while draining are taken by the same loop, after the earlier ones.
+      for (let next = pendingRef.current.shift(); next; next = pendingRef.current.shift()) {
+        await next(ready, ready ? null : state.error);
+      }
+      drainingRef.current = false;
+    })();
+  }, [state.status, state.clients, state.error]);
+
+  React.useEffect(
+    () => () => {
+      // Unmounted: nothing queued will ever run.
+      for (const next of pendingRef.current.splice(0)) {
+        void next(null, notStartedError());
+      }
+    },
+    [],
+  );
 
   const identify = React.useCallback(
-    async (user: OpencomUser): Promise<OpencomResult<OpencomVisitor>> => {
-      if (!clients) {
-        return notReady();
-      }
-      const result = await attempt(async () => toVisitor(await clients.visitor.identify(toFfiUser(resolvedBindings, user))));
-      setState((s) => {
-        if (s.clients !== clients) {
-          return s;
-        }
-        if (!result.ok) {
-          return { ...s, error: result.error };
-        }
-        const merged = s.session && s.session.visitorId !== result.value.id;
-        return {
-          ...s,
-          user,
-          visitor: result.value,
-          error: null,
-          session: s.session && merged ? { ...s.session, visitorId: result.value.id } : s.session,
-          generation: merged ? s.generation + 1 : s.generation,
-        };
-      });
-      return result;
-    },
-    [clients, resolvedBindings],
+    (user: OpencomUser): Promise<OpencomResult<OpencomVisitor>> =>
+      whenReady(async (clients) => {
+        const result = await attempt(async () =>
+          toVisitor(await clients.visitor.identify(toFfiUser(resolvedBindings, user))),
+        );
+        setState((s) => {
+          if (s.clients !== clients) {
+            return s;
+          }
+          if (!result.ok) {
+            return { ...s, error: result.error };
+          }
+          const merged = s.session && s.session.visitorId !== result.value.id;
+          return {
+            ...s,
+            user,
+            visitor: result.value,
+            error: null,
+            session: s.session && merged ? { ...s.session, visitorId: result.value.id } : s.session,
+            generation: merged ? s.generation + 1 : s.generation,
+          };
+        });
+        return result;
+      }),
+    [whenReady, resolvedBindings],
   );
 
   const logout = React.useCallback(async (): Promise<OpencomResult<OpencomSession>> => {
+    const clients = clientsRef.current;
     if (!clients) {
       return notReady();
     }
@@ -265,27 +333,68 @@ export function OpencomProvider({ config, bindings, children }: OpencomProviderP
       };
     });
     return result;
-  }, [clients]);
+  }, []);
 
   const track = React.useCallback(
-    async (name: string, properties?: Record<string, AttributeJson>): Promise<OpencomResult<string>> => {
-      if (!clients) {
-        return notReady();
-      }
-      return attempt(() => clients.events.track(name, toAttributeMap(resolvedBindings, properties)));
-    },
-    [clients, resolvedBindings],
+    (name: string, properties?: Record<string, AttributeJson>): Promise<OpencomResult<string>> =>
+      whenReady((clients) =>
+        attempt(() => clients.events.track(name, toAttributeMap(resolvedBindings, properties))),
+      ),
+    [whenReady, resolvedBindings],
   );
 
   const trackScreen = React.useCallback(
-    async (screenName: string): Promise<OpencomResult<boolean>> => {
-      if (!clients) {
-        return notReady();
-      }
+    (screenName: string): Promise<OpencomResult<boolean>> =>
       // `true` when recorded, `false` when the server dropped it (rate limit: not an error).
-      return attempt(async () => ((await clients.events.trackScreen(screenName)).tag as string) === 'Recorded');
-    },
-    [clients],
+      whenReady((clients) =>
+        attempt(async () => ((await clients.events.trackScreen(screenName)).tag as string) === 'Recorded'),
+      ),
+    [whenReady],
+  );
+
+  // Background → pause (heartbeat and live connection stop, `session_end`); active → resume.
+  // Both go through one chain, so a quick background/foreground round trip stays in order.
+  const pauseInBackground = config.pauseInBackground !== false;
+  React.useEffect(() => {
+    const clients = state.status === 'ready' ? state.clients : null;
+    if (!clients || !pauseInBackground) {
+      return undefined;
+    }
+    let alive = true;
+    let paused = false;
+    let chain: Promise<unknown> = Promise.resolve();
+    const onChange = (next: AppStateStatus) => {
+      if (next === 'background' && !paused) {
+        paused = true;
+        setState((s) => (s.clients === clients ? { ...s, paused: true } : s));
+        chain = chain.then(() => attempt(() => clients.client.pause()));
+      } else if (next === 'active' && paused) {
+        paused = false;
+        chain = chain.then(async () => {
+          const result = await attempt(() => clients.client.resume());
+          if (alive) {
+            setState((s) =>
+              s.clients === clients ? { ...s, paused: false, error: result.ok ? s.error : result.error } : s,
+            );
+          }
+        });
+      }
+    };
+    if (AppState.currentState === 'background') {
+      onChange('background');
+    }
+    const subscription = AppState.addEventListener('change', onChange);
+    return () => {
+      alive = false;
+      subscription?.remove();
+    };
+  }, [state.status, state.clients, pauseInBackground]);
+
+  const prefixesKey = JSON.stringify(config.deepLinkPrefixes ?? []);
+  const deepLinkPrefixes = React.useMemo<readonly string[]>(
+    () => (config.deepLinkPrefixes?.length ? Object.freeze([...config.deepLinkPrefixes]) : NO_PREFIXES),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [prefixesKey],
   );
 
   const restart = React.useCallback(() => setAttemptNo((n) => n + 1), []);
@@ -300,6 +409,8 @@ export function OpencomProvider({ config, bindings, children }: OpencomProviderP
       visitor: state.visitor,
       connectionState: state.connectionState,
       error: state.error,
+      paused: state.paused,
+      deepLinkPrefixes,
       sessionKey:
         state.status === 'ready' && state.session ? `${state.generation}:${state.session.visitorId}` : null,
       identify,
@@ -308,17 +419,18 @@ export function OpencomProvider({ config, bindings, children }: OpencomProviderP
       trackScreen,
       restart,
     }),
-    [resolvedBindings, state, identify, logout, track, trackScreen, restart],
+    [resolvedBindings, state, deepLinkPrefixes, identify, logout, track, trackScreen, restart],
   );
 
   return <OpencomContext.Provider value={value}>{children}</OpencomContext.Provider>;
 }
 
+function notStartedError(): OpencomSdkError {
+  return new OpencomSdkError('NotStarted', { detail: 'the Opencom session has not started yet' });
+}
+
 function notReady<T>(): Promise<OpencomResult<T>> {
-  return Promise.resolve({
-    ok: false,
-    error: new OpencomSdkError('NotStarted', { detail: 'the Opencom session has not started yet' }),
-  });
+  return Promise.resolve({ ok: false, error: notStartedError() });
 }
 
 /** The provider's context; throws outside `<OpencomProvider>`. */
@@ -330,24 +442,30 @@ export function useOpencomContext(): OpencomContextValue {
   return value;
 }
 
-/** The session, the visitor, and identify / logout / track. */
+/** The session, the visitor, and identify / logout / track (stable functions). */
 export function useOpencom() {
   const ctx = useOpencomContext();
-  return {
-    status: ctx.status,
-    ready: ctx.status === 'ready',
-    session: ctx.session,
-    visitorId: ctx.session?.visitorId ?? null,
-    user: ctx.user,
-    visitor: ctx.visitor,
-    connectionState: ctx.connectionState,
-    error: ctx.error,
-    identify: ctx.identify,
-    logout: ctx.logout,
-    track: ctx.track,
-    trackScreen: ctx.trackScreen,
-    restart: ctx.restart,
-    /** The SDK client itself, for what the hooks do not cover (null until ready). */
-    client: ctx.clients?.client ?? null,
-  };
+  const client = ctx.clients?.client ?? null;
+  return React.useMemo(
+    () => ({
+      status: ctx.status,
+      ready: ctx.status === 'ready',
+      session: ctx.session,
+      visitorId: ctx.session?.visitorId ?? null,
+      user: ctx.user,
+      visitor: ctx.visitor,
+      connectionState: ctx.connectionState,
+      error: ctx.error,
+      /** True while the app is in the background (the client is paused). */
+      paused: ctx.paused,
+      identify: ctx.identify,
+      logout: ctx.logout,
+      track: ctx.track,
+      trackScreen: ctx.trackScreen,
+      restart: ctx.restart,
+      /** The SDK client itself, for what the hooks do not cover (null until ready). */
+      client,
+    }),
+    [ctx, client],
+  );
 }

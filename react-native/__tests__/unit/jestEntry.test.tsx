@@ -6,8 +6,15 @@
 import * as React from 'react';
 import { Pressable, Text, View } from 'react-native';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react-native';
-import { OpencomProvider, useConversation, useConversations, useOpencom, useUnreadCount } from 'react-native-opencom';
-import { opencomFake, resetOpencomFake } from 'react-native-opencom/jest';
+import {
+  OpencomNative,
+  OpencomProvider,
+  useConversation,
+  useConversations,
+  useOpencom,
+  useUnreadCount,
+} from 'react-native-opencom';
+import { OpencomNative as JestNative, opencomFake, resetOpencomFake } from 'react-native-opencom/jest';
 
 jest.mock('react-native-opencom', () => jest.requireActual('react-native-opencom/jest'));
 
@@ -65,6 +72,21 @@ describe('react-native-opencom/jest', () => {
       'How can I help?',
       'Thanks!',
     ]);
+  });
+
+  it('exports OpencomNative: the generated API over the current fake', async () => {
+    expect(OpencomNative).toBe(JestNative);
+    const client = await new OpencomNative.ClientBuilder('https://happy-otter-123.convex.cloud', 'ws').build();
+    const session = await client.start();
+    expect(opencomFake().visitorList().map((v) => v.id)).toEqual([session.visitorId]);
+    expect(OpencomNative.sdkVersion()).toBe('0.0.0-fake');
+    expect(OpencomNative.parseDeepLinkWithPrefixes('myapp://tickets', ['myapp://'])).toBeInstanceOf(OpencomNative.Route.Tickets);
+    // Records, enums and errors are the generated ones.
+    expect(new OpencomNative.OpencomError.Timeout()).toBeInstanceOf(Error);
+    // After a reset, it builds on the new fake.
+    const next = resetOpencomFake();
+    await (await new OpencomNative.ClientBuilder('https://happy-otter-123.convex.cloud', 'ws').build()).start();
+    expect(next.visitorList()).toHaveLength(1);
   });
 
   it('gives each test a fresh workspace', () => {

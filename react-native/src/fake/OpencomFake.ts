@@ -208,14 +208,75 @@ export function fakeParsePush(payloadJson: string): Ffi.Route | undefined {
   }
 }
 
-/** Same rules as the Rust SDK's `parse_deep_link`. */
-export function fakeParseDeepLink(link: string): Ffi.Route | undefined {
-  const match = /^(opencom):\/\/(.*)$|^https:\/\/opencom\.app(\/.*)?$/.exec(link.trim());
+interface LinkPrefix {
+  scheme: string;
+  host?: string;
+  segments: string[];
+}
+
+/** A link (or prefix) as scheme, host (https only) and path segments; null when not a URL. */
+function splitLink(text: string): LinkPrefix | null {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:[?#].*)?$/.exec(text.trim());
   if (!match) {
+    return null;
+  }
+  const scheme = match[1]!.toLowerCase();
+  const host = match[2]!.toLowerCase();
+  const path = match[3]!.split('/').filter((s) => s.length > 0);
+  if (scheme === 'https') {
+    return host === '' ? null : { scheme, host, segments: path };
+  }
+  return { scheme, segments: host === '' ? path : [host, ...path] };
+}
+
+const DEFAULT_PREFIXES: LinkPrefix[] = [
+  { scheme: 'opencom', segments: [] },
+  { scheme: 'https', host: 'opencom.app', segments: [] },
+];
+
+/** Same rules as the Rust SDK's `DeepLinks::new` (prefixes) and `parse`. */
+export function fakeParseDeepLinkWithPrefixes(link: string, prefixes: string[]): Ffi.Route | undefined {
+  const accepted = [...DEFAULT_PREFIXES];
+  for (const prefix of prefixes) {
+    const trimmed = prefix.trim();
+    const text = trimmed.includes(':') ? (trimmed.endsWith(':') ? `${trimmed}//` : trimmed) : `${trimmed}://`;
+    const parsed = splitLink(text);
+    const refuse = (reason: string) =>
+      invalid('prefixes', `invalid deep-link prefix ${JSON.stringify(prefix)}: ${reason}`);
+    if (!parsed || /[?#@]/.test(text) || /:\/\/[^/]*:/.test(text)) {
+      throw refuse('not a usable prefix');
+    }
+    if (parsed.scheme === 'http') {
+      throw refuse('use https (plain http links are not accepted)');
+    }
+    if (['file', 'data', 'javascript', 'ftp', 'ws', 'wss', 'blob'].includes(parsed.scheme)) {
+      throw refuse('not an app scheme');
+    }
+    accepted.push(parsed);
+  }
+  const url = splitLink(link);
+  if (!url || /:\/\/[^/]*:\d/.test(link)) {
     return undefined;
   }
-  const path = (match[2] ?? match[3] ?? '').split(/[?#]/)[0] ?? '';
-  const segments = path.split('/').filter((s) => s.length > 0);
+  const prefix = accepted.find(
+    (p) =>
+      p.scheme === url.scheme &&
+      p.host === url.host &&
+      p.segments.length <= url.segments.length &&
+      p.segments.every((s, i) => url.segments[i] === s),
+  );
+  if (!prefix) {
+    return undefined;
+  }
+  return routeOf(url.segments.slice(prefix.segments.length));
+}
+
+/** Same rules as the Rust SDK's `parse_deep_link`. */
+export function fakeParseDeepLink(link: string): Ffi.Route | undefined {
+  return fakeParseDeepLinkWithPrefixes(link, []);
+}
+
+function routeOf(segments: string[]): Ffi.Route | undefined {
   const id = segments[1];
   switch (`${segments[0] ?? ''}/${segments.length}`) {
     case 'conversation/2':
@@ -248,6 +309,33 @@ export class OpencomFake {
   readonly feedback: { articleId: string; helpful: boolean }[] = [];
   /** Tracked events, oldest first. */
   readonly events: { visitorId: string; name: string; properties: Record<string, unknown> }[] = [];
+  /** Every client built, with the root certificates it was given. */
+  readonly builds: { deploymentUrl: string; workspaceId: string; rootCertificatesPem: string[] }[] = [];
+  /** `pause()` / `resume()` calls that changed something, oldest first (as `session_end`/`session_start`). */
+  readonly lifecycle: ('pause' | 'resume')[] = [];
+  /** Uploaded attachments, with their bytes. */
+  readonly uploads: { id: string; fileName: string; mimeType: string; bytes: Uint8Array }[] = [];
+  /** Conversation ratings. */
+  readonly ratings: { conversationId: string; rating: number; feedback?: string }[] = [];
+  /** @internal */
+  messengerSettings: Ffi.MessengerSettings = {
+    primaryColor: '#792cd4',
+    backgroundColor: '#ffffff',
+    themeMode: 'system',
+    launcherPosition: 'right',
+    showLauncher: true,
+    welcomeMessage: 'Hi there! How can we help?',
+    supportedLanguages: ['en'],
+    defaultLanguage: 'en',
+    mobileEnabled: true,
+    logo: undefined,
+    privacyPolicyUrl: undefined,
+    rawJson: '{}',
+  };
+  /** @internal */
+  hours: { isOpen: boolean; offlineMessage?: string; expectedReplyTimeMinutes?: number; expectedReplyTime?: string } = {
+    isOpen: true,
+  };
 
   private seq = 0;
   private visitors = new Map<string, FakeVisitor>();
@@ -275,8 +363,10 @@ export class OpencomFake {
       },
       parsePush: fakeParsePush,
       parseDeepLink: fakeParseDeepLink,
+      parseDeepLinkWithPrefixes: fakeParseDeepLinkWithPrefixes,
       sdkVersion: () => '0.0.0-fake',
       AttributeValue: Ffi.AttributeValue,
+      AttachmentSource: Ffi.AttachmentSource,
       FormValue: Ffi.FormValue,
       RealtimeMode: Ffi.RealtimeMode,
       PushPlatform: Ffi.PushPlatform,
@@ -402,6 +492,16 @@ export class OpencomFake {
     }
     const open = this.openGate!;
     return () => open();
+  }
+
+  /** The messenger's settings (merged into the defaults). */
+  setMessengerSettings(settings: Partial<Ffi.MessengerSettings>): void {
+    this.messengerSettings = { ...this.messengerSettings, ...settings };
+  }
+
+  /** Office hours and the expected reply time (text such as "2 hours"). */
+  setOfficeHours(hours: { isOpen: boolean; offlineMessage?: string; expectedReplyTimeMinutes?: number; expectedReplyTime?: string }): void {
+    this.hours = hours;
   }
 
   /** The live connection's state, as `useOpencom().connectionState` sees it. */
@@ -586,6 +686,7 @@ function toFfiArticle(a: FakeArticle): Ffi.Article {
 
 class FakeClientBuilder implements Ffi.ClientBuilderLike {
   private options: { storage?: Ffi.Storage; origin?: string } = {};
+  private roots: string[] = [];
 
   constructor(
     private readonly fake: OpencomFake,
@@ -599,6 +700,10 @@ class FakeClientBuilder implements Ffi.ClientBuilderLike {
   }
 
   aiReplies(): Ffi.ClientBuilderLike {
+    return this;
+  }
+  addRootCertificatePem(pem: string): Ffi.ClientBuilderLike {
+    this.roots.push(pem);
     return this;
   }
   clientInfo(): Ffi.ClientBuilderLike {
@@ -649,6 +754,11 @@ class FakeClientBuilder implements Ffi.ClientBuilderLike {
     if (this.workspaceId.trim() === '') {
       throw new Ffi.OpencomError.Config({ detail: 'the workspace id is empty' });
     }
+    const bad = this.roots.findIndex((pem) => !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem));
+    if (bad >= 0) {
+      throw new Ffi.OpencomError.Config({ detail: `invalid root certificate #${bad}: no certificate found` });
+    }
+    this.fake.builds.push({ deploymentUrl: this.deploymentUrl, workspaceId: this.workspaceId, rootCertificatesPem: [...this.roots] });
     return new FakeClient(this.fake, this.deploymentUrl, this.workspaceId, this.options.storage);
   }
 }
@@ -740,6 +850,30 @@ export class FakeClient implements Ffi.OpencomClientLike {
     await this.persist();
     this.fake.notify();
     return this.info(false);
+  }
+
+  private paused = false;
+
+  async pause(): Promise<void> {
+    await this.fake.enter('pause', []);
+    if (!this.paused) {
+      this.paused = true;
+      this.fake.lifecycle.push('pause');
+    }
+  }
+
+  async resume(): Promise<void> {
+    await this.fake.enter('resume', []);
+    this.me();
+    if (this.paused) {
+      this.paused = false;
+      this.fake.lifecycle.push('resume');
+      this.fake.notify();
+    }
+  }
+
+  isPaused(): boolean {
+    return this.paused;
   }
 
   async logout(): Promise<Ffi.SessionInfo> {
@@ -979,9 +1113,20 @@ export class FakeClient implements Ffi.OpencomClientLike {
         }
         fake.notify();
       },
-      upload: async (_source: Ffi.AttachmentSource, fileName: string, mimeType: string | undefined) => {
-        await fake.enter('conversations.upload', [fileName]);
-        return { id: fake.id('att'), fileName, mimeType: mimeType ?? 'application/octet-stream', size: BigInt(0) };
+      upload: async (source: Ffi.AttachmentSource, fileName: string, mimeType: string | undefined) => {
+        await fake.enter('conversations.upload', [fileName, mimeType]);
+        const inner = (source as unknown as { tag: string; inner: { data?: ArrayBuffer; path?: string } }).inner;
+        if (!inner.data) {
+          throw new Ffi.OpencomError.Storage({ detail: 'the fake cannot read files: pass bytes' });
+        }
+        const bytes = new Uint8Array(inner.data.slice(0));
+        if (bytes.length === 0) {
+          throw invalid('data', 'the file is empty');
+        }
+        const id = fake.id('att');
+        const type = mimeType ?? 'application/octet-stream';
+        fake.uploads.push({ id, fileName, mimeType: type, bytes });
+        return { id, fileName, mimeType: type, size: BigInt(bytes.length) };
       },
       markRead: async (conversationId: string) => {
         await fake.enter('conversations.markRead', [conversationId]);
@@ -997,11 +1142,15 @@ export class FakeClient implements Ffi.OpencomClientLike {
         const closed = this.mine(conversationId).status === 'closed';
         return { eligible: closed, reason: closed ? 'eligible' : 'conversation_not_closed' };
       },
-      rate: async (conversationId: string, rating: number) => {
-        await fake.enter('conversations.rate', [conversationId, rating]);
+      rate: async (conversationId: string, rating: number, feedback: string | undefined) => {
+        await fake.enter('conversations.rate', [conversationId, rating, feedback]);
         if (rating < 1 || rating > 5) {
           throw invalid('rating', 'must be 1 to 5');
         }
+        if (this.mine(conversationId).status !== 'closed') {
+          throw invalid('conversationId', 'the conversation is not closed');
+        }
+        fake.ratings.push({ conversationId, rating, feedback });
       },
       watchMessages: (conversationId: string, listener: Ffi.MessagesListener) => {
         fake.enterSync('conversations.watchMessages', [conversationId]);
@@ -1290,20 +1439,7 @@ export class FakeClient implements Ffi.OpencomClientLike {
     return {
       settings: async () => {
         await fake.enter('messenger.settings', []);
-        return {
-          primaryColor: '#792cd4',
-          backgroundColor: '#ffffff',
-          themeMode: 'system',
-          launcherPosition: 'right',
-          showLauncher: true,
-          welcomeMessage: 'Hi there! How can we help?',
-          supportedLanguages: ['en'],
-          defaultLanguage: 'en',
-          mobileEnabled: true,
-          logo: undefined,
-          privacyPolicyUrl: undefined,
-          rawJson: '{}',
-        };
+        return { ...fake.messengerSettings };
       },
       homeConfig: async () => {
         await fake.enter('messenger.homeConfig', []);
@@ -1311,11 +1447,12 @@ export class FakeClient implements Ffi.OpencomClientLike {
       },
       officeHours: async () => {
         await fake.enter('messenger.officeHours', []);
-        return { isOpen: true, offlineMessage: undefined, expectedReplyTimeMinutes: undefined };
+        const h = fake.hours;
+        return { isOpen: h.isOpen, offlineMessage: h.offlineMessage, expectedReplyTimeMinutes: h.expectedReplyTimeMinutes };
       },
       expectedReplyTime: async () => {
         await fake.enter('messenger.expectedReplyTime', []);
-        return undefined;
+        return fake.hours.expectedReplyTime;
       },
       automationSettings: async () => {
         await fake.enter('messenger.automationSettings', []);

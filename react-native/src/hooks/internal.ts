@@ -122,6 +122,16 @@ export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Pr
   return { data: current.data, loading: current.loading, error: current.error, refresh };
 }
 
+const EMPTY: readonly unknown[] = Object.freeze([]);
+
+/**
+ * The one empty list every hook returns while it has no data: the same (frozen) array on
+ * every render, so `useEffect(…, [list])` in a screen does not re-run for nothing.
+ */
+export function emptyList<T>(): T[] {
+  return EMPTY as T[];
+}
+
 /** A setState that does nothing once the component unmounted. */
 export function useMounted(): React.RefObject<boolean> {
   const mounted = React.useRef(true);

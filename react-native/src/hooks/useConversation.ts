@@ -142,16 +142,21 @@ export function useConversation(conversationId: string | null | undefined) {
     setPending((list) => list.filter((p) => p.message.id !== messageId));
   }, []);
 
-  return {
-    messages,
-    loading: live.loading,
-    error: live.error ?? sendError,
-    fromCache: live.fromCache,
-    /** True while one of this device's messages is not yet stored by the server. */
-    sending: messages.some((m) => m.status === 'sending' || m.status === 'queued'),
-    send,
-    markAsRead,
-    resumeOutbox,
-    dismiss,
-  };
+  const error = live.error ?? sendError;
+  const sending = messages.some((m) => m.status === 'sending' || m.status === 'queued');
+  return React.useMemo(
+    () => ({
+      messages,
+      loading: live.loading,
+      error,
+      fromCache: live.fromCache,
+      /** True while one of this device's messages is not yet stored by the server. */
+      sending,
+      send,
+      markAsRead,
+      resumeOutbox,
+      dismiss,
+    }),
+    [messages, live.loading, error, live.fromCache, sending, send, markAsRead, resumeOutbox, dismiss],
+  );
 }

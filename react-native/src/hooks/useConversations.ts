@@ -2,7 +2,7 @@ import * as React from 'react';
 import { attempt, type OpencomResult, OpencomSdkError } from '../errors';
 import { useOpencomContext } from '../provider';
 import { toConversation, type ConversationSummary } from '../types';
-import { useLive } from './internal';
+import { emptyList, useLive } from './internal';
 
 /** The visitor's conversations, live (newest activity first), and starting new ones. */
 export function useConversations() {
@@ -31,14 +31,18 @@ export function useConversations() {
     return attempt(async () => toConversation(await clients.conversations.getOrCreate()));
   }, [clients]);
 
-  return {
-    conversations: live.data ?? [],
-    loading: live.loading,
-    error: live.error,
-    fromCache: live.fromCache,
-    /** Starts a new conversation (it shows in `conversations` once the server has it). */
-    create,
-    /** The visitor's open conversation, or a new one. */
-    getOrCreate,
-  };
+  const conversations = live.data ?? emptyList<ConversationSummary>();
+  return React.useMemo(
+    () => ({
+      conversations,
+      loading: live.loading,
+      error: live.error,
+      fromCache: live.fromCache,
+      /** Starts a new conversation (it shows in `conversations` once the server has it). */
+      create,
+      /** The visitor's open conversation, or a new one. */
+      getOrCreate,
+    }),
+    [conversations, live.loading, live.error, live.fromCache, create, getOrCreate],
+  );
 }

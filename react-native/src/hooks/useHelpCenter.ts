@@ -2,7 +2,7 @@ import * as React from 'react';
 import { attempt, OpencomSdkError, toOpencomError, type OpencomResult } from '../errors';
 import { useOpencomContext } from '../provider';
 import type { Article, CollectionNode } from '../types';
-import { useLoad } from './internal';
+import { emptyList, useLoad } from './internal';
 
 /** The help center: collections (as a tree) and articles, plus reading one and feedback. */
 export function useHelpCenter() {
@@ -48,16 +48,21 @@ export function useHelpCenter() {
     [clients],
   );
 
-  return {
-    collections: loaded.data?.collections ?? ([] as CollectionNode[]),
-    articles: loaded.data?.articles ?? ([] as Article[]),
-    loading: loaded.loading,
-    error: loaded.error,
-    refresh: loaded.refresh,
-    getArticle,
-    getArticleBySlug,
-    submitFeedback,
-  };
+  const collections = loaded.data?.collections ?? emptyList<CollectionNode>();
+  const articles = loaded.data?.articles ?? emptyList<Article>();
+  return React.useMemo(
+    () => ({
+      collections,
+      articles,
+      loading: loaded.loading,
+      error: loaded.error,
+      refresh: loaded.refresh,
+      getArticle,
+      getArticleBySlug,
+      submitFeedback,
+    }),
+    [collections, articles, loaded.loading, loaded.error, loaded.refresh, getArticle, getArticleBySlug, submitFeedback],
+  );
 }
 
 /** Options of {@link useArticleSearch}. */
@@ -83,11 +88,15 @@ export function useArticleSearch(query: string, options: ArticleSearchOptions = 
     results: Article[];
     loading: boolean;
     error: OpencomSdkError | null;
-  }>({ query: '', results: [], loading: false, error: null });
+  }>({ query: '', results: emptyList<Article>(), loading: false, error: null });
 
   React.useEffect(() => {
     if (!active || !clients) {
-      setState({ query: trimmed, results: [], loading: false, error: null });
+      setState((s) =>
+        s.query === trimmed && s.results.length === 0 && !s.loading && !s.error
+          ? s
+          : { query: trimmed, results: emptyList<Article>(), loading: false, error: null },
+      );
       return undefined;
     }
     const controller = new AbortController();
@@ -101,7 +110,7 @@ export function useArticleSearch(query: string, options: ArticleSearchOptions = 
         },
         (thrown: unknown) => {
           if (!controller.signal.aborted) {
-            setState({ query: trimmed, results: [], loading: false, error: toOpencomError(thrown) });
+            setState({ query: trimmed, results: emptyList<Article>(), loading: false, error: toOpencomError(thrown) });
           }
         },
       );

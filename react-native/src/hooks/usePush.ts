@@ -16,7 +16,7 @@ const OUTCOMES: PushRegistrationOutcome[] = ['created', 'updated', 'reassigned']
  * payload or a deep link into a screen to open.
  */
 export function usePush() {
-  const { clients, sessionKey, bindings } = useOpencomContext();
+  const { clients, sessionKey, bindings, deepLinkPrefixes } = useOpencomContext();
   const registered = useLoad(sessionKey && `push:${sessionKey}`, async () => {
     if (!clients) {
       throw new OpencomSdkError('NotStarted');
@@ -75,24 +75,40 @@ export function usePush() {
     [bindings],
   );
 
-  /** The screen an `opencom://…` or `https://opencom.app/…` link asks for, or null. */
+  /**
+   * The screen a link asks for: `opencom://…`, `https://opencom.app/…`, or one under the app's
+   * own `config.deepLinkPrefixes` (`myapp://conversation/…`). Null for anything else.
+   */
   const routeForLink = React.useCallback(
     (url: string): OpencomRoute | null => {
-      const route = bindings.parseDeepLink(url);
-      return route ? toRoute(route) : null;
+      try {
+        const route =
+          deepLinkPrefixes.length > 0
+            ? bindings.parseDeepLinkWithPrefixes(url, [...deepLinkPrefixes])
+            : bindings.parseDeepLink(url);
+        return route ? toRoute(route) : null;
+      } catch {
+        // A bad prefix in the config: no link is ours.
+        return null;
+      }
     },
-    [bindings],
+    [bindings, deepLinkPrefixes],
   );
 
-  return {
-    /** The token registered on this device, if any. */
-    token: registered.data ?? null,
-    loading: registered.loading,
-    error: actionError ?? registered.error,
-    register,
-    unregister,
-    setEnabled,
-    routeForNotification,
-    routeForLink,
-  };
+  const token = registered.data ?? null;
+  const error = actionError ?? registered.error;
+  return React.useMemo(
+    () => ({
+      /** The token registered on this device, if any. */
+      token,
+      loading: registered.loading,
+      error,
+      register,
+      unregister,
+      setEnabled,
+      routeForNotification,
+      routeForLink,
+    }),
+    [token, registered.loading, error, register, unregister, setEnabled, routeForNotification, routeForLink],
+  );
 }

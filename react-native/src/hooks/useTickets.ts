@@ -9,10 +9,11 @@ import {
   toTicketForm,
   type FormFieldValue,
   type NewTicketInput,
+  type OpencomTicket,
   type OpencomTicketDetail,
   type TicketPriorityName,
 } from '../types';
-import { useLoad } from './internal';
+import { emptyList, useLoad } from './internal';
 
 function toFormValue(bindings: OpencomBindings, value: FormFieldValue): Ffi.FormValue {
   const F = bindings.FormValue;
@@ -95,14 +96,10 @@ export function useTickets() {
     [clients],
   );
 
-  return {
-    tickets: loaded.data?.tickets ?? [],
-    form: loaded.data?.form ?? null,
-    loading: loaded.loading,
-    error: loaded.error,
-    refresh,
-    create,
-    get,
-    addComment,
-  };
+  const tickets = loaded.data?.tickets ?? emptyList<OpencomTicket>();
+  const form = loaded.data?.form ?? null;
+  return React.useMemo(
+    () => ({ tickets, form, loading: loaded.loading, error: loaded.error, refresh, create, get, addComment }),
+    [tickets, form, loaded.loading, loaded.error, refresh, create, get, addComment],
+  );
 }

@@ -1,3 +1,4 @@
+import * as React from 'react';
 import { OpencomSdkError } from '../errors';
 import { useOpencomContext } from '../provider';
 import { useLive } from './internal';
@@ -11,5 +12,6 @@ export function useUnreadCount() {
     }
     return clients.conversations.watchUnreadCount({ onUnreadCount: emit, onError: fail });
   });
-  return { count: live.data ?? 0, loading: live.loading, error: live.error };
+  const count = live.data ?? 0;
+  return React.useMemo(() => ({ count, loading: live.loading, error: live.error }), [count, live.loading, live.error]);
 }

@@ -13,6 +13,7 @@
  * fake.agentReply(fake.conversationIds(visitorId)[0], 'Hello!');   // the screen re-renders
  * ```
  */
+import * as Ffi from '../generated/opencom_ffi';
 import { setDefaultBindings } from '../bindings';
 import { OpencomFake } from '../fake/OpencomFake';
 
@@ -21,6 +22,22 @@ export { OpencomFake, fakeError, type FakeCall, type FakeMethod } from '../fake/
 
 let current = new OpencomFake();
 setDefaultBindings(current.bindings);
+
+/**
+ * The generated API, as `import { OpencomNative } from 'react-native-opencom'` gives it, over
+ * the current fake: `new OpencomNative.ClientBuilder(url, workspaceId)` builds a fake client,
+ * `parsePush`/`parseDeepLink*` follow the SDK's rules; records, enums and errors are the
+ * generated classes.
+ */
+export const OpencomNative: typeof Ffi = new Proxy(Ffi, {
+  get(target, property, receiver) {
+    const bindings = current.bindings as unknown as Record<PropertyKey, unknown>;
+    if (property in bindings) {
+      return bindings[property];
+    }
+    return Reflect.get(target, property, receiver) as unknown;
+  },
+});
 
 /** The fake every `<OpencomProvider>` without `bindings` uses. */
 export function opencomFake(): OpencomFake {
