@@ -198,7 +198,7 @@ async fn email_codes_sign_in_once() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_calls_crossing_expiry_refresh_exactly_once() {
     let mock = ServerMock::start().await.unwrap();
     mock.clock().freeze();
