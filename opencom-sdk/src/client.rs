@@ -293,6 +293,12 @@ impl TaskGuard {
         Self(Some(handle))
     }
 
+    /// Whether the task is over: returned, panicked, or aborted (also by its runtime shutting
+    /// down).
+    pub(crate) fn is_finished(&self) -> bool {
+        self.0.as_ref().is_none_or(|h| h.is_finished())
+    }
+
     /// Lets the task run on without the guard (used by a task retiring itself).
     pub(crate) fn detach(mut self) {
         self.0 = None;
