@@ -5,6 +5,8 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+pub mod proxy;
+
 use opencom_sdk::{Clock, MemoryStorage, Opencom, OpencomBuilder, RetryPolicy, Storage};
 use server_mock::{MockClock, RecordedCall, ServerMock};
 
