@@ -150,6 +150,8 @@ fn secret_value_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
             }
             (start, k.min(b.len()))
         }
+        // `Validator: v.object({sessionToken: v.string(), …})` prints validators, not values.
+        _ if b[j..].starts_with(b"v.") => return None,
         _ => {
             let end = (j..b.len())
                 .find(|&k| {
@@ -289,6 +291,10 @@ mod tests {
             clean,
             "ArgumentValidationError: Object contains extra field `x` that is not in the validator.\n\nObject: {sessionToken: \"…(redacted)\", userHash: \"…(redacted)\", visitorId: \"v1\", x: 1}\nValidator: v.object({...})"
         );
+        // The validator that follows is not a value.
+        let validator =
+            "Validator: v.object({sessionToken: v.optional(v.string()), userHash: v.string()})";
+        assert_eq!(scrub(validator), validator);
         // JSON, spaced or not, and JSON escaped inside a string.
         assert_eq!(
             scrub(r#"{"refreshToken":"abc123","password": "hunter2","ok":"yes"}"#),
