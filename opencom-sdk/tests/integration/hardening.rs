@@ -361,3 +361,40 @@ async fn the_workspace_client_caps_response_bodies_too() {
         "{err:?}"
     );
 }
+
+/// A production deployment hides its messages: the error keeps the request id (to search the
+/// deployment's logs for) and says the message was redacted, never an empty text.
+#[tokio::test]
+async fn a_redacted_production_error_keeps_its_request_id_and_says_so() {
+    let h = Harness::new().await;
+    let client = h.client();
+    client.start().await.unwrap();
+    h.mock.set_redact_errors(true);
+    let err = client
+        .conversations()
+        .rate("not-a-real-conversation-id-00000", 3, None)
+        .await
+        .unwrap_err();
+    let Error::Server { message } = &err else {
+        panic!("{err:?}");
+    };
+    let raw = h
+        .mock
+        .calls()
+        .into_iter()
+        .find_map(|c| match c.outcome {
+            server_mock::CallOutcome::FunctionError(m) => Some(m),
+            _ => None,
+        })
+        .unwrap();
+    let request_id = raw
+        .strip_prefix("[Request ID: ")
+        .and_then(|r| r.split_once(']'))
+        .map(|(id, _)| id)
+        .unwrap();
+    assert_eq!(
+        message,
+        &format!("Server Error (message redacted by the deployment) [Request ID: {request_id}]")
+    );
+    assert!(err.to_string().contains(request_id));
+}
