@@ -22,6 +22,10 @@ use opencom_sdk::{
 };
 use server_mock::{CallOutcome, IdentityMode, Role, ServerMock};
 
+/// The journeys run one at a time: each installs its own thread-local subscriber, and tracing's
+/// callsite interest is global.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
 
@@ -47,6 +51,7 @@ async fn stored_token(storage: &dyn Storage) -> String {
 
 #[test]
 fn a_full_journey_logs_no_secret() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // The server runs on its own runtime (its threads do not carry our subscriber), so what is
     // captured is the SDK's own output plus the HTTP client stack's.
     let server_rt = tokio::runtime::Runtime::new().unwrap();
@@ -174,6 +179,7 @@ const AGENT_PASSWORD: &str = "Corr3ct-Horse-Battery!";
 
 #[test]
 fn live_streams_a_validation_echo_and_the_workspace_sign_in_log_no_secret() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let server_rt = tokio::runtime::Runtime::new().unwrap();
     let mock = server_rt.block_on(ServerMock::start()).unwrap();
     let ws = mock.workspace_id();
