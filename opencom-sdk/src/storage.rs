@@ -159,9 +159,18 @@ impl FileStorage {
     /// Uses (and creates if needed) `dir`; on unix its mode is set to `0700`.
     pub fn new(dir: impl Into<PathBuf>) -> Result<Self, StorageError> {
         let dir = dir.into();
-        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
         #[cfg(unix)]
         {
+            use std::os::unix::fs::DirBuilderExt;
+            // Created private from the start (no window with the umask's mode).
+            builder.mode(0o700);
+        }
+        builder.create(&dir).map_err(|e| io_error(&dir, e))?;
+        #[cfg(unix)]
+        {
+            // An existing directory (an older version's, or the host's) is tightened.
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
                 .map_err(|e| io_error(&dir, e))?;
