@@ -362,7 +362,10 @@ fn live_streams_a_validation_echo_and_the_workspace_sign_in_log_no_secret() {
         .expect("the identify was refused");
     assert!(raw_echo.contains(&hash), "{raw_echo}");
     // In Convex's JS-object print style, keys unquoted.
-    assert!(raw_echo.contains(&format!("userHash: \"{hash}\"")), "{raw_echo}");
+    assert!(
+        raw_echo.contains(&format!("userHash: \"{hash}\"")),
+        "{raw_echo}"
+    );
     assert!(raw_echo.contains("wst_"), "{raw_echo}");
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
