@@ -46,7 +46,7 @@ use crate::visitor::VisitorClient;
 /// assert!(err.to_string().contains("https"));
 /// # Ok::<(), opencom_sdk::BuildError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "call build() to get a client"]
 pub struct OpencomBuilder {
     deployment_url: String,
@@ -67,6 +67,29 @@ pub struct OpencomBuilder {
     platform_verifier: bool,
     handshake_timeout: Duration,
     live_timeouts: crate::realtime::engine::LiveTimeouts,
+    max_response_bytes: u64,
+}
+
+/// Shows the settings, never the host's storage (whose own `Debug` may print what it holds).
+impl fmt::Debug for OpencomBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpencomBuilder")
+            .field("deployment_url", &self.deployment_url)
+            .field("workspace_id", &self.workspace_id)
+            .field("site_url", &self.site_url)
+            .field("origin", &self.origin)
+            .field("client", &self.client)
+            .field("device", &self.device)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("realtime", &self.realtime)
+            .field("poll_interval", &self.poll_interval)
+            .field("ai_replies", &self.ai_replies)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OpencomBuilder {
@@ -90,6 +113,7 @@ impl OpencomBuilder {
             platform_verifier: false,
             handshake_timeout: Duration::from_secs(10),
             live_timeouts: crate::realtime::engine::LiveTimeouts::default(),
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -217,6 +241,27 @@ impl OpencomBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES), 32 MiB; must be > 0).
+    /// The body is counted as it streams (a `Content-Length` is not trusted); a larger answer
+    /// fails with [`Error::Config`] naming this setting.
+    ///
+    /// ```
+    /// let client = opencom_sdk::Opencom::builder("https://happy-otter-123.convex.cloud", "ws")
+    ///     .max_response_bytes(64 * 1024 * 1024)
+    ///     .build()?;
+    /// # let _ = client;
+    /// assert!(opencom_sdk::Opencom::builder("https://x.convex.cloud", "ws")
+    ///     .max_response_bytes(0)
+    ///     .build()
+    ///     .is_err());
+    /// # Ok::<(), opencom_sdk::BuildError>(())
+    /// ```
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// How often `visitors:heartbeat` is sent while the client lives (default 30 s; `None`
     /// disables it).
     pub fn heartbeat_interval(mut self, interval: Option<Duration>) -> Self {
@@ -251,6 +296,12 @@ impl OpencomBuilder {
                 });
             }
         }
+        if self.max_response_bytes == 0 {
+            return Err(BuildError::InvalidSetting {
+                setting: "max_response_bytes",
+                reason: "must be greater than zero".into(),
+            });
+        }
         let config = Arc::new(Config {
             deployment_url: deployment_url.clone(),
             site_url,
@@ -272,7 +323,8 @@ impl OpencomBuilder {
             self.connect_timeout,
             &trust,
         )
-        .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
+        .map_err(|e: TransportError| BuildError::Http(e.to_string()))?
+        .with_max_response_bytes(self.max_response_bytes);
         let session = SessionManager::new(
             Arc::clone(&config),
             transport.clone(),
@@ -307,6 +359,12 @@ impl TaskGuard {
         Self(Some(handle))
     }
 
+    /// Whether the task is over: returned, panicked, or aborted (also by its runtime shutting
+    /// down).
+    pub(crate) fn is_finished(&self) -> bool {
+        self.0.as_ref().is_none_or(|h| h.is_finished())
+    }
+
     /// Lets the task run on without the guard (used by a task retiring itself).
     pub(crate) fn detach(mut self) {
         self.0 = None;
@@ -321,8 +379,8 @@ impl Drop for TaskGuard {
     }
 }
 
-/// Shared state behind every clone of [`Opencom`].
-#[derive(Debug)]
+/// Shared state behind every clone of [`Opencom`]. Its `Debug` is hand-written: the session
+/// holds the token and the host's storage may print what it holds.
 pub(crate) struct Inner {
     pub(crate) config: Arc<Config>,
     pub(crate) services: Services,
@@ -354,13 +412,49 @@ pub struct Opencom {
 
 impl fmt::Debug for Opencom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Opencom")
-            .field("deployment_url", &self.inner.config.deployment_url.as_str())
-            .field("workspace_id", &self.inner.config.workspace_id)
-            .field("visitor_id", &self.inner.session.visitor_id())
-            .finish()
+        self.inner.describe("Opencom", f)
     }
 }
+
+impl Inner {
+    /// What any public value holding `Inner` shows: where it talks to and which visitor, never
+    /// the token, the user hash or the storage's contents.
+    fn describe(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field("deployment_url", &self.config.deployment_url.as_str())
+            .field("workspace_id", &self.config.workspace_id)
+            .field("visitor_id", &self.session.visitor_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe("Inner", f)
+    }
+}
+
+/// `Debug` for the sub-clients (`client.visitor()`, …): [`Inner::describe`] under their name.
+macro_rules! sub_client_debug {
+    ($($client:ident),* $(,)?) => {$(
+        impl fmt::Debug for $client<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.inner.describe(stringify!($client), f)
+            }
+        }
+    )*};
+}
+
+sub_client_debug!(
+    SessionClient,
+    VisitorClient,
+    EventsClient,
+    ConversationsClient,
+    PushClient,
+    TicketsClient,
+    MessengerClient,
+    HelpCenterClient,
+);
 
 /// What `/.well-known/opencom.json` says about a deployment.
 #[derive(Debug, Clone, PartialEq)]
@@ -583,18 +677,13 @@ impl Opencom {
             .site_url
             .join(".well-known/opencom.json")
             .map_err(|e| Error::config(e.to_string()))?;
-        let response = inner
+        let request = inner
             .transport
             .http()
             .get(url)
-            .timeout(inner.config.request_timeout)
-            .send()
-            .await
-            .map_err(|e| Error::Network {
-                message: e.to_string(),
-            })?;
-        let status = response.status().as_u16();
-        let body: Value = response.json().await.map_err(|e| Error::Decode {
+            .timeout(inner.config.request_timeout);
+        let (status, body) = inner.transport.send_raw(request, false).await?;
+        let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             message: e.to_string(),
         })?;
         if status != 200 {
@@ -631,7 +720,7 @@ impl Opencom {
 }
 
 /// Session information and control: `client.session()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct SessionClient<'a> {
     inner: &'a Arc<Inner>,
 }

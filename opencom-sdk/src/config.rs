@@ -8,6 +8,11 @@ use url::Url;
 use crate::clock::{Clock, SystemClock};
 use crate::storage::{MemoryStorage, Storage};
 
+/// The default cap on one response body: 32 MiB, far above the largest real answer (a long
+/// conversation's message list is a few MiB). Change it with
+/// [`OpencomBuilder::max_response_bytes`](crate::OpencomBuilder::max_response_bytes).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Why [`OpencomBuilder::build`](crate::OpencomBuilder::build) refused the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

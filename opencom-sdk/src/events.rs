@@ -22,7 +22,7 @@ pub enum TrackOutcome {
 }
 
 /// Event tracking: `client.events()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct EventsClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

@@ -45,6 +45,9 @@ pub fn decode_response(
             TransportError::Connect(_) => ("connect", None),
             TransportError::Io(_) => ("io", None),
             TransportError::Timeout => ("timeout", None),
+            TransportError::Redirect { status } => ("redirect", Some(*status)),
+            TransportError::BodyTooLarge { .. } => ("too_large", None),
+            TransportError::InsecureUploadUrl => ("insecure_upload_url", None),
         };
         DecodeFailure {
             kind,

@@ -167,7 +167,7 @@ pub struct Suggestion {
 }
 
 /// Help center: `client.help_center()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct HelpCenterClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

@@ -85,7 +85,7 @@ pub mod workspace;
 pub use attributes::{AttributeValue, Attributes};
 pub use client::{Discovery, Opencom, OpencomBuilder, SessionClient};
 pub use clock::{Clock, SystemClock};
-pub use config::{BuildError, ClientInfo, DeviceInfo};
+pub use config::{BuildError, ClientInfo, DeviceInfo, DEFAULT_MAX_RESPONSE_BYTES};
 pub use conversations::attachments::{
     AttachmentSource, UploadedAttachment, ALLOWED_EXTENSIONS, MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_ATTACHMENT_BYTES,

@@ -102,7 +102,7 @@ pub struct CommonIssueButton {
 }
 
 /// Messenger configuration: `client.messenger()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct MessengerClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

@@ -167,6 +167,31 @@ proptest! {
         }
     }
 
+    /// A secret echoed after its argument name, in any of the print styles Convex and JSON use,
+    /// never survives the scrub, whatever surrounds it.
+    #[test]
+    fn values_after_secret_argument_names_are_scrubbed(
+        name in prop::sample::select(vec![
+            "sessionToken", "userHash", "refreshToken", "token", "password", "secret", "code",
+        ]),
+        // (An unquoted value starting `v.` reads as a Convex validator print and is kept.)
+        value in "[A-Za-z0-9_+/=-]{2}[A-Za-z0-9_.+/=-]{4,38}",
+        style in 0u8..5,
+        before in "[ -~]{0,12}",
+        after in "[ ,}\n][ -~]{0,12}",
+    ) {
+        let pair = match style {
+            0 => format!("{name}: \"{value}\""),
+            1 => format!("\"{name}\":\"{value}\""),
+            2 => format!("\"{name}\": '{value}'"),
+            3 => format!("{name}={value}"),
+            _ => format!("{name}: {value}"),
+        };
+        let text = format!("{before}{{{pair}{after}");
+        let clean = crate::secret::scrub(&text);
+        prop_assert!(!clean.contains(&value), "{} -> {}", text, clean);
+    }
+
     #[test]
     fn retry_after_values_never_panic(raw in prop_oneof![
         "[0-9]{1,40}(\\.[0-9]{0,6})?",

@@ -68,7 +68,7 @@ pub(crate) fn check_expo_token(token: &str) -> Result<()> {
 }
 
 /// Push registration: `client.push()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct PushClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

@@ -2,6 +2,7 @@
 //! logout. Every session-bearing call goes through [`SessionManager::call`].
 
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -22,6 +23,38 @@ pub(crate) const REFRESH_THRESHOLD: f64 = 0.25;
 const EXPIRY_MARGIN_MS: f64 = 5_000.0;
 /// Lifetime assumed when a stored session lacks `issued_at` (Opencom's default).
 const DEFAULT_LIFETIME_MS: f64 = 24.0 * 3600.0 * 1000.0;
+/// The server clamps a workspace's session lifetime to [1 h, 7 d] (CONTRACT §2): an estimate
+/// outside that range means the device clock is off, and is clamped too.
+const MIN_LIFETIME_MS: f64 = 3600.0 * 1000.0;
+const MAX_LIFETIME_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
+
+/// When the current token runs out, on the monotonic clock: `remaining_ms` as of `at`, out of a
+/// lifetime of `lifetime_ms`. Kept in memory only (an `Instant` means nothing after a restart).
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    remaining_ms: f64,
+    lifetime_ms: f64,
+}
+
+impl Deadline {
+    /// A token that just arrived with `expires_at` (server time), its request sent at `sent_at`
+    /// when the wall clock read `wall_ms`. The server does not say how long the token lives, so
+    /// the lifetime is `expires_at - wall_ms`, clamped to the server's range: a device clock
+    /// hours ahead makes the estimate shorter (an early refresh, never a boot per call).
+    fn received(sent_at: Instant, wall_ms: f64, expires_at: f64) -> Self {
+        let lifetime_ms = (expires_at - wall_ms).clamp(MIN_LIFETIME_MS, MAX_LIFETIME_MS);
+        Self {
+            at: sent_at,
+            remaining_ms: lifetime_ms,
+            lifetime_ms,
+        }
+    }
+
+    fn remaining_at(&self, now: Instant) -> f64 {
+        self.remaining_ms - now.saturating_duration_since(self.at).as_secs_f64() * 1000.0
+    }
+}
 
 /// The identified user as persisted, so a re-boot after expiry keeps the identity.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -113,6 +146,9 @@ pub struct SessionInfo {
 #[derive(Debug, Default)]
 struct State {
     session: Option<StoredSession>,
+    /// The current token's deadline; `None` until the token arrived in this process or a
+    /// restored token was judged by the wall clock.
+    deadline: Option<Deadline>,
     loaded: bool,
     generation: u64,
     discarded_corrupt_state: bool,
@@ -156,15 +192,12 @@ impl SessionManager {
     /// How long until the current token should be refreshed (zero when unknown).
     pub(crate) async fn refresh_due_in(&self) -> std::time::Duration {
         let st = self.state.lock().await;
-        let Some(session) = &st.session else {
+        let Some(deadline) = st.deadline else {
             return std::time::Duration::ZERO;
         };
-        let (Some(expires_at), Some(issued_at)) = (session.expires_at, session.issued_at) else {
-            return std::time::Duration::ZERO;
-        };
-        let due = expires_at - REFRESH_THRESHOLD * (expires_at - issued_at);
-        let wait_ms = (due - self.now()).max(0.0) + 1.0;
-        std::time::Duration::from_millis(wait_ms as u64)
+        let due_in_ms =
+            deadline.remaining_at(self.instant()) - REFRESH_THRESHOLD * deadline.lifetime_ms;
+        std::time::Duration::from_millis((due_in_ms.max(0.0) + 1.0) as u64)
     }
 
     fn key(&self) -> String {
@@ -173,6 +206,10 @@ impl SessionManager {
 
     fn now(&self) -> f64 {
         self.services.clock.now_ms()
+    }
+
+    fn instant(&self) -> Instant {
+        self.services.clock.now_instant()
     }
 
     /// The current visitor id, without waiting (None before the first start).
@@ -239,26 +276,40 @@ impl SessionManager {
     }
 
     /// Brings the state to "valid token". Returns true when nothing had to be sent.
+    ///
+    /// A token that arrived in this process is judged by the monotonic clock (time elapsed since
+    /// it arrived against the lifetime the server gave it). A token restored from storage has no
+    /// `Instant`: it is judged once by the wall clock (`expiresAt` against `now_ms`), and from
+    /// then on by the monotonic clock as well.
     async fn ensure(&self, st: &mut State) -> Result<bool> {
         if !st.loaded {
             self.load(st).await?;
         }
-        let now = self.now();
         let session = st.session.get_or_insert_with(StoredSession::fresh);
-        let (Some(_), Some(expires_at)) = (&session.token, session.expires_at) else {
+        let (Some(_), Some(expires_at), Some(_)) =
+            (&session.token, session.expires_at, &session.visitor_id)
+        else {
             self.boot(st).await?;
             return Ok(false);
         };
-        if now >= expires_at - EXPIRY_MARGIN_MS || session.visitor_id.is_none() {
+        let issued_at = session.issued_at;
+        let deadline = *st.deadline.get_or_insert_with(|| {
+            let lifetime_ms = issued_at
+                .map(|issued| expires_at - issued)
+                .filter(|l| *l > 0.0)
+                .unwrap_or(DEFAULT_LIFETIME_MS);
+            Deadline {
+                at: self.instant(),
+                remaining_ms: expires_at - self.now(),
+                lifetime_ms,
+            }
+        });
+        let remaining = deadline.remaining_at(self.instant());
+        if remaining <= EXPIRY_MARGIN_MS {
             self.boot(st).await?;
             return Ok(false);
         }
-        let lifetime = session
-            .issued_at
-            .map(|issued| expires_at - issued)
-            .filter(|l| *l > 0.0)
-            .unwrap_or(DEFAULT_LIFETIME_MS);
-        if expires_at - now < REFRESH_THRESHOLD * lifetime {
+        if remaining < REFRESH_THRESHOLD * deadline.lifetime_ms {
             self.refresh(st).await?;
             return Ok(false);
         }
@@ -319,6 +370,7 @@ impl SessionManager {
             insert_user_fields(&mut args, user);
         }
         insert_client_fields(&mut args, cfg);
+        let (sent_at, sent_wall) = (self.instant(), self.now());
         let value = self
             .transport
             .call(fns::BOOT, args)
@@ -340,12 +392,13 @@ impl SessionManager {
             visitor_id: Some(visitor_id.to_owned()),
             token: Some(Secret::new(token)),
             expires_at: Some(expires_at),
-            issued_at: Some(self.now()),
+            issued_at: Some(sent_wall),
             ..session
         };
         tracing::info!(visitor_id, "session booted");
         self.persist(&updated).await;
         st.session = Some(updated);
+        st.deadline = Some(Deadline::received(sent_at, sent_wall, expires_at));
         self.bump(st);
         Ok(())
     }
@@ -361,6 +414,7 @@ impl SessionManager {
         };
         let mut args = Map::new();
         args.insert("sessionToken".into(), json!(token.expose()));
+        let (sent_at, sent_wall) = (self.instant(), self.now());
         match self.transport.call(fns::REFRESH, args).await {
             Ok(value) => {
                 let token = value
@@ -374,12 +428,13 @@ impl SessionManager {
                 let updated = StoredSession {
                     token: Some(Secret::new(token)),
                     expires_at: Some(expires_at),
-                    issued_at: Some(self.now()),
+                    issued_at: Some(sent_wall),
                     ..session
                 };
                 tracing::debug!("session token refreshed");
                 self.persist(&updated).await;
                 st.session = Some(updated);
+                st.deadline = Some(Deadline::received(sent_at, sent_wall, expires_at));
                 self.bump(st);
                 Ok(())
             }
@@ -514,6 +569,7 @@ impl SessionManager {
             self.services.storage.remove(&key).await?;
         }
         st.session = Some(StoredSession::fresh());
+        st.deadline = None;
         self.bump(&mut st);
         if let Ok(mut snap) = self.snapshot.write() {
             *snap = None;

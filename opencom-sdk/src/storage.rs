@@ -63,9 +63,28 @@ pub trait Storage: Send + Sync + Debug {
 }
 
 /// In-memory storage: state lives as long as the value.
-#[derive(Debug, Default)]
+///
+/// `Debug` prints the number of keys, never the values (they hold the session token):
+///
+/// ```
+/// use opencom_sdk::{MemoryStorage, Storage};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let storage = MemoryStorage::new();
+/// storage.set("opencom/session", "wst_0123456789").await.unwrap();
+/// assert_eq!(format!("{storage:?}"), "MemoryStorage { keys: 1, .. }");
+/// # });
+/// ```
+#[derive(Default)]
 pub struct MemoryStorage {
     values: Mutex<BTreeMap<String, String>>,
+}
+
+impl std::fmt::Debug for MemoryStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStorage")
+            .field("keys", &self.lock().len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl MemoryStorage {
@@ -111,6 +130,10 @@ impl Storage for MemoryStorage {
 /// rename, `fsync` of the directory). A file that cannot be decoded is reported as
 /// [`StorageError::Corrupt`] (the SDK then starts a fresh session), never a panic.
 ///
+/// On unix the directory is made `0700` (also when it already existed) and every file is
+/// created `0600`: the files hold the session token. File names encode the keys, so
+/// [`keys`](Storage::keys) lists them without opening any file.
+///
 /// ```no_run
 /// use std::sync::Arc;
 /// use opencom_sdk::{FileStorage, Opencom};
@@ -133,10 +156,25 @@ struct FileRecord {
 }
 
 impl FileStorage {
-    /// Uses (and creates if needed) `dir`.
+    /// Uses (and creates if needed) `dir`; on unix its mode is set to `0700`.
     pub fn new(dir: impl Into<PathBuf>) -> Result<Self, StorageError> {
         let dir = dir.into();
-        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            // Created private from the start (no window with the umask's mode).
+            builder.mode(0o700);
+        }
+        builder.create(&dir).map_err(|e| io_error(&dir, e))?;
+        #[cfg(unix)]
+        {
+            // An existing directory (an older version's, or the host's) is tightened.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_error(&dir, e))?;
+        }
         Ok(Self { dir })
     }
 
@@ -146,16 +184,7 @@ impl FileStorage {
     }
 
     fn path_for(&self, key: &str) -> PathBuf {
-        let mut name = String::with_capacity(key.len() + 5);
-        for byte in key.bytes() {
-            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.') {
-                name.push(byte as char);
-            } else {
-                name.push_str(&format!("_{byte:02x}"));
-            }
-        }
-        name.push_str(".json");
-        self.dir.join(name)
+        self.dir.join(file_name_for(key))
     }
 
     async fn blocking<T: Send + 'static>(
@@ -169,6 +198,55 @@ impl FileStorage {
                 message: format!("storage task failed: {e}"),
             })?
     }
+}
+
+/// The file name of a key: ASCII letters, digits, `-` and `.` as they are, every other byte as
+/// `_xx` (so `_` itself is always escaped and the name decodes back to exactly one key).
+fn file_name_for(key: &str) -> String {
+    let mut name = String::with_capacity(key.len() + 5);
+    for byte in key.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.') {
+            name.push(byte as char);
+        } else {
+            name.push_str(&format!("_{byte:02x}"));
+        }
+    }
+    name.push_str(".json");
+    name
+}
+
+/// The key a file name encodes, or `None` for a name [`file_name_for`] cannot have produced
+/// (temporary files, foreign files).
+fn key_for_file_name(name: &str) -> Option<String> {
+    let encoded = name.strip_suffix(".json")?;
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'_' {
+            let hex = tail.get(..2)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    let key = String::from_utf8(bytes).ok()?;
+    // Only the canonical spelling (lower-case hex, nothing escaped needlessly) is ours.
+    (file_name_for(&key) == name).then_some(key)
+}
+
+/// Creates (truncating) a file that only its owner can read and write.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 fn io_error(path: &Path, err: std::io::Error) -> StorageError {
@@ -212,7 +290,7 @@ impl Storage for FileStorage {
         self.blocking(move |dir| {
             let tmp = dir.join(format!(".tmp-{:016x}", rand::random::<u64>()));
             let write = || -> std::io::Result<()> {
-                let mut file = std::fs::File::create(&tmp)?;
+                let mut file = create_private(&tmp)?;
                 file.write_all(&record)?;
                 file.sync_all()?;
                 std::fs::rename(&tmp, &path)?;
@@ -244,21 +322,13 @@ impl Storage for FileStorage {
         let prefix = prefix.to_owned();
         self.blocking(move |dir| {
             let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))?;
-            let mut keys = Vec::new();
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().and_then(|e| e.to_str()) != Some("json") {
-                    continue;
-                }
-                // The key is inside the record; a corrupt file has no readable key and is skipped.
-                if let Ok(bytes) = std::fs::read(&path) {
-                    if let Ok(record) = serde_json::from_slice::<FileRecord>(&bytes) {
-                        if record.key.starts_with(&prefix) {
-                            keys.push(record.key);
-                        }
-                    }
-                }
-            }
+            // Names only: no file is opened (a file that cannot be read still lists, and a
+            // listing never reads the values).
+            let mut keys: Vec<String> = entries
+                .flatten()
+                .filter_map(|entry| key_for_file_name(entry.file_name().to_str()?))
+                .filter(|key| key.starts_with(&prefix))
+                .collect();
             keys.sort();
             Ok(keys)
         })
@@ -299,6 +369,87 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn file_names_decode_to_exactly_their_key() {
+        for key in [
+            "opencom/v1/127.0.0.1:3210/ws/session",
+            "a_b",
+            "ü/é",
+            "",
+            "-.x",
+        ] {
+            let name = file_name_for(key);
+            assert_eq!(key_for_file_name(&name).as_deref(), Some(key), "{name}");
+        }
+        for foreign in [
+            ".tmp-00ff",
+            "x.txt",
+            "a_b.json",
+            "a_5F.json",
+            "a_5.json",
+            "a_zz.json",
+        ] {
+            assert_eq!(key_for_file_name(foreign), None, "{foreign}");
+        }
+    }
+
+    /// Listing reads names, not contents: an unreadable entry still lists, and a record whose
+    /// inner key disagrees with its name lists under its name.
+    #[tokio::test]
+    async fn keys_are_listed_without_reading_any_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = FileStorage::new(dir.path()).unwrap();
+        storage.set("opencom/a", "1").await.unwrap();
+        // A directory where a value file would be: any attempt to read it fails (even as root).
+        std::fs::create_dir(storage.path_for("opencom/b")).unwrap();
+        // A file nobody may read (when not running as root).
+        let c = storage.path_for("opencom/c");
+        std::fs::write(&c, b"{}").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&c, std::fs::Permissions::from_mode(0o000)).unwrap();
+        }
+        assert_eq!(
+            storage.keys("opencom/").await.unwrap(),
+            vec!["opencom/a", "opencom/b", "opencom/c"]
+        );
+        assert!(storage.get("opencom/b").await.is_err());
+        assert_eq!(storage.keys("other/").await.unwrap(), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn files_are_0600_in_a_0700_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("new/opencom");
+        let storage = FileStorage::new(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        storage
+            .set("opencom/x/session", "wst_secret")
+            .await
+            .unwrap();
+        assert_eq!(mode(&storage.path_for("opencom/x/session")), 0o600);
+        // Rewriting replaces the file, still 0600.
+        storage.set("opencom/x/session", "wst_other").await.unwrap();
+        assert_eq!(mode(&storage.path_for("opencom/x/session")), 0o600);
+
+        // An existing, too open directory is tightened; a file an older version left 0644 is
+        // 0600 once written again.
+        let old = parent.path().join("old");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let storage = FileStorage::new(&old).unwrap();
+        assert_eq!(mode(&old), 0o700);
+        let legacy = storage.path_for("k");
+        std::fs::write(&legacy, br#"{"v":1,"key":"k","value":"v"}"#).unwrap();
+        std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o644)).unwrap();
+        storage.set("k", "v2").await.unwrap();
+        assert_eq!(mode(&legacy), 0o600);
     }
 
     #[tokio::test]

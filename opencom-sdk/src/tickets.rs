@@ -405,7 +405,7 @@ impl NewTicket {
 }
 
 /// Tickets: `client.tickets()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct TicketsClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

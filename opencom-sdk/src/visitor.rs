@@ -212,7 +212,7 @@ impl Visitor {
 }
 
 /// Visitor operations: `client.visitor()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct VisitorClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

@@ -193,8 +193,9 @@ impl fmt::Display for ValidationError {
                 validator,
             } => write!(
                 f,
-                "Value does not match validator.{}\nValue: {value}\nValidator: {validator}",
-                path_line(path)
+                "Value does not match validator.{}\nValue: {}\nValidator: {validator}",
+                path_line(path),
+                JsPrint(value)
             ),
             Self::ExtraField {
                 path,
@@ -211,7 +212,8 @@ impl fmt::Display for ValidationError {
                 write!(
                     f,
                     "Object contains extra field `{field}` that is not in the validator.{path}\n\
-                     Object: {object}\nValidator: {validator}"
+                     Object: {}\nValidator: {validator}",
+                    JsPrint(object)
                 )
             }
             Self::MissingField { path, field } => write!(
@@ -230,6 +232,46 @@ impl fmt::Display for ValidationError {
                  validator `v.id(\"{expected}\")`.{}",
                 path_line(path)
             ),
+        }
+    }
+}
+
+/// A value as Convex prints it in validation errors: JS-object style, `{name: "x", n: 1}`
+/// (keys unquoted, `", "` between entries), strings and numbers as in JSON.
+struct JsPrint<'a>(&'a Value);
+
+impl fmt::Display for JsPrint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(map) => {
+                f.write_str("{")?;
+                for (i, (key, value)) in map.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    let plain = !key.is_empty()
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+                    if plain {
+                        write!(f, "{key}: {}", JsPrint(value))?;
+                    } else {
+                        write!(f, "{}: {}", Value::String(key.clone()), JsPrint(value))?;
+                    }
+                }
+                f.write_str("}")
+            }
+            Value::Array(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}", JsPrint(item))?;
+                }
+                f.write_str("]")
+            }
+            other => write!(f, "{other}"),
         }
     }
 }
@@ -402,6 +444,11 @@ mod tests {
         assert!(extra.starts_with(
             "Object contains extra field `foo` that is not in the validator.\n\nObject: "
         ));
+        // Printed as Convex prints objects: JS style, as the rejected arguments were.
+        assert!(
+            extra.contains("\nObject: {workspaceId: \"ws1\", foo: 1}\n"),
+            "{extra}"
+        );
         let nested = check(
             &val,
             json!({"workspaceId": "ws1", "device": {"appVersion": "1"}}),

@@ -67,9 +67,10 @@ enum Command {
         /// Your email.
         #[arg(long)]
         email: String,
-        /// Your password (default: $OPENCOM_PASSWORD).
+        /// Your password (default: $OPENCOM_PASSWORD). A `Secret`, so the derived `Debug` of
+        /// the parsed arguments never prints it.
         #[arg(long, conflicts_with = "otp")]
-        password: Option<String>,
+        password: Option<opencom_sdk::Secret>,
         /// Sign in with a code sent to your email instead (asked for on stdin).
         #[arg(long)]
         otp: bool,
@@ -563,9 +564,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 client.verify_code(&email, code.trim()).await?
             } else {
                 let password = password
-                    .or_else(|| std::env::var("OPENCOM_PASSWORD").ok())
+                    .or_else(|| std::env::var("OPENCOM_PASSWORD").ok().map(Into::into))
                     .ok_or_else(|| Failure::new(1, "pass --password or set OPENCOM_PASSWORD"))?;
-                client.sign_in_password(&email, &password).await?
+                client.sign_in_password(&email, password.expose()).await?
             };
             // Remember the deployment only once signed in.
             if let Some((file, url)) = &saved {
@@ -850,5 +851,31 @@ fn main() -> ExitCode {
             eprintln!("opencom: {}", failure.message);
             ExitCode::from(failure.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_parsed_arguments_never_print_the_password() {
+        let cli = Cli::try_parse_from([
+            "opencom",
+            "login",
+            "--email",
+            "ana@example.com",
+            "--password",
+            "hunter2-Passw0rd",
+        ])
+        .unwrap();
+        let printed = format!("{cli:?}");
+        assert!(printed.contains("ana@example.com"), "{printed}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        let Command::Login { password, .. } = cli.command else {
+            panic!("{printed}");
+        };
+        assert_eq!(password.unwrap().expose(), "hunter2-Passw0rd");
     }
 }

@@ -140,29 +140,16 @@ pub(crate) async fn upload(
     let upload_url = upload_url.as_str().ok_or_else(|| Error::Decode {
         message: "generateUploadUrl did not return a URL".into(),
     })?;
-    let url = url::Url::parse(upload_url).map_err(|_| Error::Decode {
-        message: "generateUploadUrl returned an invalid URL".into(),
-    })?;
-    let response = inner
+    let (status, body) = inner
         .transport
-        .http()
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, mime)
-        .timeout(inner.config.request_timeout * 4)
-        .body(bytes)
-        .send()
-        .await
-        .map_err(|e| Error::Network {
-            // Without the URL: it carries an upload token.
-            message: format!("upload failed: {}", e.without_url()),
-        })?;
-    let status = response.status();
-    let body: Value = response.json().await.map_err(|e| Error::Decode {
-        message: format!("upload answer: {}", e.without_url()),
+        .upload(upload_url, &mime, bytes, inner.config.request_timeout * 4)
+        .await?;
+    let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
+        message: format!("upload answer: {e}"),
     })?;
-    if !status.is_success() {
+    if !(200..300).contains(&status) {
         return Err(Error::Server {
-            message: format!("upload refused with HTTP {}", status.as_u16()),
+            message: format!("upload refused with HTTP {status}"),
         });
     }
     let storage_id = body

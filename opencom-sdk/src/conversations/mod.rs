@@ -20,7 +20,7 @@ use model::{Conversation, CsatEligibility, Message};
 use outbox::{OutgoingMessage, SendHandle};
 
 /// Conversations, messages, attachments and ratings: `client.conversations()`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ConversationsClient<'a> {
     pub(crate) inner: &'a Arc<Inner>,
 }

@@ -329,7 +329,8 @@ impl Outbox {
         })
     }
 
-    /// Clears paused queues and starts their senders again.
+    /// Clears paused queues and starts their senders again; also restarts the sender of any
+    /// conversation with unsent items whose sender is gone.
     pub(crate) async fn resume(self: &Arc<Self>, inner: &Arc<Inner>) {
         let conversations: Vec<String> = {
             let mut st = self.lock();
@@ -338,6 +339,10 @@ impl Outbox {
                 if matches!(entry.delivery, DeliveryState::Failed { .. }) {
                     entry.delivery = DeliveryState::Queued;
                     entry.failures = 0;
+                }
+                if entry.delivery != DeliveryState::Sent
+                    && !convs.contains(&entry.item.conversation_id)
+                {
                     convs.push(entry.item.conversation_id.clone());
                 }
             }
@@ -360,10 +365,19 @@ impl Outbox {
         self.notify();
     }
 
+    /// Starts the conversation's sender unless one is running. A sender that died (its task
+    /// panicked, was aborted, or its runtime shut down) is replaced: its items are still queued.
     fn spawn_worker(self: &Arc<Self>, inner: &Arc<Inner>, conversation_id: &str) {
         let mut st = self.lock();
-        if st.workers.contains_key(conversation_id) {
+        if st
+            .workers
+            .get(conversation_id)
+            .is_some_and(|worker| !worker.is_finished())
+        {
             return;
+        }
+        if st.workers.remove(conversation_id).is_some() {
+            tracing::warn!("an outbox sender had stopped; restarting it");
         }
         let weak = Arc::downgrade(inner);
         let conversation = conversation_id.to_owned();

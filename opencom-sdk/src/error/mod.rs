@@ -82,7 +82,10 @@ pub enum Error {
         /// What did not decode.
         message: String,
     },
-    /// The SDK was configured wrongly (bad URL, empty workspace id…). Fix the configuration.
+    /// The SDK was configured wrongly (bad URL, empty workspace id…), or the deployment answered
+    /// something only a configuration change can fix: a redirect (never followed; the
+    /// deployment URL is probably wrong), a body over `max_response_bytes`, an upload URL that
+    /// is not https. Fix the configuration.
     #[error("invalid configuration: {message}")]
     Config {
         /// What is wrong.
@@ -173,6 +176,12 @@ impl From<TransportError> for Error {
             },
             TransportError::Function { message } => server_message::classify(&message).into(),
             TransportError::Decode(message) => Error::Decode { message },
+            // Not transient: the URL or the configuration must change.
+            err @ (TransportError::Redirect { .. }
+            | TransportError::BodyTooLarge { .. }
+            | TransportError::InsecureUploadUrl) => Error::Config {
+                message: err.to_string(),
+            },
         }
     }
 }

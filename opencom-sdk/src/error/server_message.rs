@@ -223,7 +223,27 @@ pub(crate) fn classify(raw: &str) -> ServerFailure {
         return ServerFailure::NotFound(message);
     }
 
+    if message.is_empty() {
+        return ServerFailure::Unexplained(redacted_message(raw));
+    }
     ServerFailure::Unexplained(message)
+}
+
+/// What a production deployment's redacted error (`[Request ID: …] Server Error`, nothing else)
+/// becomes: never an empty message; the request id, when there is one, so the deployment's
+/// logs can be searched for it.
+fn redacted_message(raw: &str) -> String {
+    const TEXT: &str = "Server Error (message redacted by the deployment)";
+    let request_id = raw
+        .trim()
+        .strip_prefix("[Request ID:")
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(id, _)| id.trim())
+        .filter(|id| !id.is_empty());
+    match request_id {
+        Some(id) => format!("{TEXT} [Request ID: {id}]"),
+        None => TEXT.to_owned(),
+    }
 }
 
 /// Finds the argument a Convex validation error is about: ``Missing required field `x` ``,
@@ -502,7 +522,23 @@ mod tests {
     fn redacted_production_errors_are_unexplained() {
         let failure = classify("[Request ID: 26ff32c976c6cc8c] Server Error");
         assert!(failure.may_be_session_problem());
-        assert!(matches!(Error::from(failure), Error::Server { .. }));
+        assert_eq!(
+            Error::from(failure),
+            Error::Server {
+                message:
+                    "Server Error (message redacted by the deployment) [Request ID: 26ff32c976c6cc8c]"
+                        .into()
+            }
+        );
+        // Without a request id (or with nothing at all) the message is still not empty.
+        for raw in ["Server Error", "", "  \n"] {
+            assert_eq!(
+                classify(raw),
+                ServerFailure::Unexplained(
+                    "Server Error (message redacted by the deployment)".into()
+                )
+            );
+        }
         let other = classify(&wrapped("Something odd"));
         assert_eq!(other, ServerFailure::Unexplained("Something odd".into()));
     }

@@ -28,6 +28,9 @@ pub(crate) struct ConvexHttp {
     connect_timeout: Duration,
     /// The WebSocket's TLS configuration: the same roots as `http`, ALPN `http/1.1`.
     ws_tls: Arc<rustls::ClientConfig>,
+    /// The largest response body read (counted while streaming; Content-Length alone is not
+    /// trusted).
+    max_response_bytes: u64,
 }
 
 impl ConvexHttp {
@@ -46,6 +49,9 @@ impl ConvexHttp {
             .tls_backend_preconfigured(rustls::ClientConfig::clone(&http_tls))
             .connect_timeout(connect_timeout)
             .user_agent(CLIENT_HEADER)
+            // Never follow a redirect: function calls carry the session token or the agent JWT
+            // in their body or headers. A 3xx is a typed error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError::Connect(format!("cannot build HTTP client: {e}")))?;
         Ok(Self {
@@ -55,6 +61,7 @@ impl ConvexHttp {
             timeout,
             connect_timeout,
             ws_tls,
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         })
     }
 
@@ -70,7 +77,61 @@ impl ConvexHttp {
 
     /// The largest response body (and WebSocket message) accepted.
     pub(crate) fn max_response_bytes(&self) -> usize {
-        32 << 20
+        usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX)
+    }
+
+    /// Caps response bodies at `limit` bytes (see [`read_capped`]).
+    pub(crate) fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Sends a request built on [`http`](Self::http) (site routes, uploads): a 3xx is
+    /// [`TransportError::Redirect`], the body is read with the response cap. Returns the status
+    /// and the body. `strip_url`: keep the URL out of error texts (it carries an upload token).
+    pub(crate) async fn send_raw(
+        &self,
+        request: reqwest::RequestBuilder,
+        strip_url: bool,
+    ) -> Result<(u16, Vec<u8>), TransportError> {
+        let map = |e: reqwest::Error| {
+            if strip_url {
+                map_reqwest_error(e.without_url())
+            } else {
+                map_reqwest_error(e)
+            }
+        };
+        let response = request.send().await.map_err(map)?;
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(TransportError::Redirect { status });
+        }
+        let body = read_capped(response, self.max_response_bytes)
+            .await
+            .map_err(|e| match e {
+                Fetch::TooLarge(limit) => TransportError::BodyTooLarge { limit },
+                Fetch::Http(e) => map(e),
+            })?;
+        Ok((status, body))
+    }
+
+    /// `POST`s `bytes` to an upload URL handed out by the deployment, which must be https
+    /// (plain http only on loopback: localhost, 127.0.0.0/8, ::1); otherwise nothing is sent.
+    pub(crate) async fn upload(
+        &self,
+        raw_url: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<(u16, Vec<u8>), TransportError> {
+        let url = check_upload_url(raw_url)?;
+        let request = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, mime)
+            .timeout(timeout)
+            .body(bytes);
+        self.send_raw(request, true).await
     }
 
     /// The deployment URL (what the WebSocket connects to as well).
@@ -166,9 +227,61 @@ impl ConvexHttp {
         }
         let response = request.send().await.map_err(map_reqwest_error)?;
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(TransportError::Redirect { status });
+        }
         let retry_after = parse_retry_after(response.headers());
-        let bytes = response.bytes().await.map_err(map_reqwest_error)?;
+        let bytes = read_capped(response, self.max_response_bytes)
+            .await
+            .map_err(|e| match e {
+                Fetch::TooLarge(limit) => TransportError::BodyTooLarge { limit },
+                Fetch::Http(e) => map_reqwest_error(e),
+            })?;
         decode_response(status, &bytes, retry_after)
+    }
+}
+
+/// Why reading a body stopped.
+enum Fetch {
+    TooLarge(u64),
+    Http(reqwest::Error),
+}
+
+/// Reads a response body, stopping as soon as more than `limit` bytes arrived. A declared
+/// Content-Length over the limit is refused before reading; a body that lies about its length
+/// (or has none, chunked) is counted as it streams.
+async fn read_capped(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, Fetch> {
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(Fetch::TooLarge(limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Fetch::Http)? {
+        if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
+            return Err(Fetch::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// True for `localhost`, 127.0.0.0/8 and ::1.
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// An upload URL from the deployment: https, or http on loopback only.
+pub(crate) fn check_upload_url(raw: &str) -> Result<Url, TransportError> {
+    let url = Url::parse(raw)
+        .map_err(|_| TransportError::Decode("the upload URL is not a valid URL".into()))?;
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if is_loopback_host(&url) => Ok(url),
+        _ => Err(TransportError::InsecureUploadUrl),
     }
 }
 
@@ -280,6 +393,39 @@ pub(crate) fn decode_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upload_urls_must_be_https_except_on_loopback() {
+        for ok in [
+            "https://happy-otter-123.convex.cloud/api/storage/upload?token=x",
+            "http://localhost:3210/api/storage/upload?token=x",
+            "http://LOCALHOST/u",
+            "http://127.0.0.1:3210/u",
+            "http://127.8.9.10/u",
+            "http://[::1]:3210/u",
+        ] {
+            assert!(check_upload_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/u?token=x",
+            "http://128.0.0.1/u",
+            "http://10.0.0.2/u",
+            "http://[::2]/u",
+            "http://localhost.example.com/u",
+            "ftp://127.0.0.1/u",
+            "file:///etc/passwd",
+        ] {
+            assert_eq!(
+                check_upload_url(bad),
+                Err(TransportError::InsecureUploadUrl),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            check_upload_url("not a url"),
+            Err(TransportError::Decode(_))
+        ));
+    }
 
     #[test]
     fn success_envelope_is_unwrapped() {

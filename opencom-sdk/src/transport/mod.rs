@@ -38,6 +38,18 @@ pub(crate) enum TransportError {
     /// The body was not the envelope we expect.
     #[error("undecodable response: {0}")]
     Decode(String),
+    /// A 3xx answer. Redirects are never followed: the request body carries credentials and
+    /// must not be re-sent elsewhere (least of all to plain http).
+    #[error(
+        "the deployment answered HTTP {status} (a redirect, not followed): the deployment URL is probably wrong"
+    )]
+    Redirect { status: u16 },
+    /// The response body is larger than the configured `max_response_bytes`.
+    #[error("the response body is larger than max_response_bytes ({limit} bytes)")]
+    BodyTooLarge { limit: u64 },
+    /// `generateUploadUrl` answered a URL that is neither https nor http on loopback.
+    #[error("the upload URL is not https (plain http only on loopback); nothing was uploaded")]
+    InsecureUploadUrl,
 }
 
 impl TransportError {

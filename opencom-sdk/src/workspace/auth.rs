@@ -2,7 +2,7 @@
 //! and in [`Storage`], refreshed shortly before expiry with at most one refresh in flight.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -53,6 +53,14 @@ impl Tokens {
         jwt_claim(&self.token, "exp").and_then(|v| v.as_f64().map(|s| s * 1000.0))
     }
 
+    /// The JWT's lifetime (`exp - iat`) in ms, if both claims decode: the server's own numbers,
+    /// whatever the device clock says.
+    fn lifetime_ms(&self) -> Option<f64> {
+        let iat = jwt_claim(&self.token, "iat").and_then(|v| v.as_f64())?;
+        let exp = jwt_claim(&self.token, "exp").and_then(|v| v.as_f64())?;
+        (exp > iat).then_some((exp - iat) * 1000.0)
+    }
+
     /// The user id from the JWT's `sub` (`<userId>|<sessionId>`).
     pub(crate) fn user_id(&self) -> Option<String> {
         let sub = jwt_claim(&self.token, "sub")?;
@@ -68,14 +76,27 @@ fn jwt_claim(token: &Secret, claim: &str) -> Option<Value> {
     claims.get(claim).cloned()
 }
 
+/// When the JWT `jwt` runs out on the monotonic clock: `remaining_ms` as of `at`.
+struct Deadline {
+    jwt: Secret,
+    at: Instant,
+    remaining_ms: f64,
+}
+
 /// The token state shared by every call of one [`crate::WorkspaceClient`]. No `Debug`: the
 /// storage it holds may print its contents.
+///
+/// The JWT's expiry is judged by the monotonic clock ([`Clock::now_instant`]): a JWT that
+/// arrived in this process lives `exp - iat` from its arrival, so a device clock that is off
+/// neither refreshes on every call nor keeps a dead JWT. A JWT restored from storage is judged
+/// once by the wall clock (`exp` against `now_ms`).
 pub(crate) struct TokenManager {
     transport: ConvexHttp,
     storage: Arc<dyn Storage>,
     clock: Arc<dyn Clock>,
     key: String,
     current: RwLock<Option<Tokens>>,
+    deadline: RwLock<Option<Deadline>>,
     /// Held for the whole of a refresh: refresh tokens are single-use, so never two at once.
     refreshing: Mutex<()>,
 }
@@ -93,6 +114,7 @@ impl TokenManager {
             clock,
             key,
             current: RwLock::new(None),
+            deadline: RwLock::new(None),
             refreshing: Mutex::new(()),
         }
     }
@@ -136,7 +158,17 @@ impl TokenManager {
         let raw = serde_json::to_string(&tokens).map_err(|e| Error::Decode {
             message: format!("cannot encode tokens: {e}"),
         })?;
+        let at = self.clock.now_instant();
+        let remaining_ms = tokens
+            .lifetime_ms()
+            .or_else(|| tokens.expires_at_ms().map(|exp| exp - self.clock.now_ms()));
         self.storage.set(&self.key, &raw).await?;
+        *self.deadline.write().unwrap_or_else(|e| e.into_inner()) =
+            remaining_ms.map(|remaining_ms| Deadline {
+                jwt: tokens.token.clone(),
+                at,
+                remaining_ms,
+            });
         self.write(Some(tokens));
         Ok(())
     }
@@ -144,22 +176,42 @@ impl TokenManager {
     /// Forgets the tokens (memory and storage).
     pub(crate) async fn clear(&self) -> Result<()> {
         self.write(None);
+        *self.deadline.write().unwrap_or_else(|e| e.into_inner()) = None;
         self.storage.remove(&self.key).await?;
         Ok(())
     }
 
+    /// How long `tokens`' JWT has left, in ms; `None` when it carries no expiry. A JWT without a
+    /// deadline (restored from storage) is judged by the wall clock once, and gets one.
+    fn remaining_ms(&self, tokens: &Tokens) -> Option<f64> {
+        let now = self.clock.now_instant();
+        let mut deadline = self.deadline.write().unwrap_or_else(|e| e.into_inner());
+        match deadline.as_ref() {
+            Some(d) if d.jwt == tokens.token => {
+                Some(d.remaining_ms - now.saturating_duration_since(d.at).as_secs_f64() * 1000.0)
+            }
+            _ => {
+                let remaining_ms = tokens.expires_at_ms()? - self.clock.now_ms();
+                *deadline = Some(Deadline {
+                    jwt: tokens.token.clone(),
+                    at: now,
+                    remaining_ms,
+                });
+                Some(remaining_ms)
+            }
+        }
+    }
+
     fn fresh(&self, tokens: &Tokens) -> bool {
-        tokens
-            .expires_at_ms()
-            .is_none_or(|exp| self.clock.now_ms() < exp - REFRESH_LEEWAY_MS)
+        self.remaining_ms(tokens)
+            .is_none_or(|left| left > REFRESH_LEEWAY_MS)
     }
 
     /// How long until the JWT must be refreshed (zero: now); `None` when signed out or the
     /// JWT carries no expiry.
     pub(crate) fn refresh_due_in(&self) -> Option<Duration> {
         let tokens = self.read()?;
-        let exp = tokens.expires_at_ms()?;
-        let left = exp - REFRESH_LEEWAY_MS - self.clock.now_ms();
+        let left = self.remaining_ms(&tokens)? - REFRESH_LEEWAY_MS;
         Some(if left > 0.0 {
             Duration::from_millis(left as u64)
         } else {

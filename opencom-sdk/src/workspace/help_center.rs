@@ -1220,34 +1220,21 @@ impl HelpCenterAdminClient {
             .client
             .call(fns::ASSET_UPLOAD_URL, id_args("workspaceId", workspace_id)?)
             .await?;
-        let url = upload_url
-            .as_str()
-            .and_then(|u| url::Url::parse(u).ok())
-            .ok_or_else(|| Error::Decode {
-                message: "generateAssetUploadUrl did not return a URL".into(),
-            })?;
-        let response = self
+        let upload_url = upload_url.as_str().ok_or_else(|| Error::Decode {
+            message: "generateAssetUploadUrl did not return a URL".into(),
+        })?;
+        let (status, body) = self
             .client
             .inner
             .transport
-            .http()
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, &mime)
-            .timeout(UPLOAD_TIMEOUT)
-            .body(upload.bytes)
-            .send()
-            .await
-            .map_err(|e| Error::Network {
-                // Without the URL: it carries an upload token.
-                message: format!("upload failed: {}", e.without_url()),
-            })?;
-        let status = response.status();
-        let body: Value = response.json().await.map_err(|e| Error::Decode {
-            message: format!("upload answer: {}", e.without_url()),
+            .upload(upload_url, &mime, upload.bytes, UPLOAD_TIMEOUT)
+            .await?;
+        let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
+            message: format!("upload answer: {e}"),
         })?;
-        if !status.is_success() {
+        if !(200..300).contains(&status) {
             return Err(Error::Server {
-                message: format!("upload refused with HTTP {}", status.as_u16()),
+                message: format!("upload refused with HTTP {status}"),
             });
         }
         let storage_id = text(&body, "storageId").ok_or_else(|| Error::Decode {

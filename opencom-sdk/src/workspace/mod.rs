@@ -76,7 +76,7 @@ pub use visitors::{VisitorDirectoryClient, VisitorProfile};
 /// # let _ = client;
 /// assert!(WorkspaceClient::builder("http://example.com").build().is_err());
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WorkspaceClientBuilder {
     deployment_url: String,
     storage: Arc<dyn Storage>,
@@ -87,6 +87,22 @@ pub struct WorkspaceClientBuilder {
     realtime: RealtimeMode,
     poll_interval: Duration,
     root_pems: Vec<Vec<u8>>,
+    max_response_bytes: u64,
+}
+
+/// Shows the settings, never the host's storage (whose own `Debug` may print what it holds).
+impl std::fmt::Debug for WorkspaceClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceClientBuilder")
+            .field("deployment_url", &self.deployment_url)
+            .field("retry", &self.retry)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("realtime", &self.realtime)
+            .field("poll_interval", &self.poll_interval)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WorkspaceClientBuilder {
@@ -185,6 +201,21 @@ impl WorkspaceClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES), 32 MiB; must be > 0).
+    /// Counted as the body streams; a larger answer fails with [`Error::Config`].
+    ///
+    /// ```
+    /// # use opencom_sdk::WorkspaceClient;
+    /// let builder = WorkspaceClient::builder("https://x.convex.cloud").max_response_bytes(1 << 20);
+    /// # let _ = builder;
+    /// assert!(WorkspaceClient::builder("https://x.convex.cloud").max_response_bytes(0).build().is_err());
+    /// ```
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Validates the URL (https, plain http only on loopback) and creates the client. No
     /// network call; stored tokens are loaded by [`WorkspaceClient::restore`].
     ///
@@ -206,6 +237,12 @@ impl WorkspaceClientBuilder {
                 reason: "must be greater than zero".into(),
             });
         }
+        if self.max_response_bytes == 0 {
+            return Err(BuildError::InvalidSetting {
+                setting: "max_response_bytes",
+                reason: "must be greater than zero".into(),
+            });
+        }
         let host = deployment_url.host_str().unwrap_or("deployment");
         let port = deployment_url
             .port()
@@ -221,7 +258,8 @@ impl WorkspaceClientBuilder {
             self.connect_timeout,
             &trust,
         )
-        .map_err(|e: TransportError| BuildError::Http(e.to_string()))?;
+        .map_err(|e: TransportError| BuildError::Http(e.to_string()))?
+        .with_max_response_bytes(self.max_response_bytes);
         let tokens = Arc::new(TokenManager::new(
             transport.clone(),
             self.storage,
@@ -300,6 +338,7 @@ impl WorkspaceClient {
             realtime: RealtimeMode::WebSocket,
             poll_interval: Duration::from_secs(5),
             root_pems: Vec::new(),
+            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 

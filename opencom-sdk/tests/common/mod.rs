@@ -2,19 +2,55 @@
 //! is the mock's clock, so tests move time for both sides at once.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+pub mod proxy;
 
 use opencom_sdk::{Clock, MemoryStorage, Opencom, OpencomBuilder, RetryPolicy, Storage};
 use server_mock::{MockClock, RecordedCall, ServerMock};
 
-/// The SDK's clock, reading the mock's.
+/// The SDK's clock, reading the mock's: its monotonic instant moves with the mock's time too
+/// (an anchor `Instant` plus the mock time elapsed since the anchor), so advancing the mock
+/// clock ages the session token as real time would.
 #[derive(Debug, Clone)]
 pub struct SharedClock(pub MockClock);
+
+/// The anchor of every [`SharedClock`]'s monotonic reading (mock time never goes back).
+fn mock_instant(clock: &MockClock) -> Instant {
+    static ANCHOR: OnceLock<Instant> = OnceLock::new();
+    let anchor = *ANCHOR.get_or_init(Instant::now);
+    // Mock times are epoch ms of today (> 1e12): the anchor stands for 1e12 ms (2001), so
+    // every later mock time maps to a later instant, and the mapping never goes back.
+    let since = clock.now_ms() - 1.0e12;
+    anchor + Duration::from_secs_f64(since.max(0.0) / 1000.0)
+}
 
 impl Clock for SharedClock {
     fn now_ms(&self) -> f64 {
         self.0.now_ms()
+    }
+
+    fn now_instant(&self) -> Instant {
+        mock_instant(&self.0)
+    }
+}
+
+/// A device whose wall clock is `ahead` of the mock's (hours off, as a misconfigured phone),
+/// while time passes for it exactly as for the mock.
+#[derive(Debug, Clone)]
+pub struct SkewedClock {
+    pub mock: MockClock,
+    pub ahead: Duration,
+}
+
+impl Clock for SkewedClock {
+    fn now_ms(&self) -> f64 {
+        self.mock.now_ms() + self.ahead.as_secs_f64() * 1000.0
+    }
+
+    fn now_instant(&self) -> Instant {
+        mock_instant(&self.mock)
     }
 }
 

@@ -7,6 +7,7 @@ mod common;
 mod conversations;
 mod events;
 mod failover;
+mod hardening;
 mod help_center;
 mod help_center_admin;
 mod identity;

@@ -520,3 +520,95 @@ async fn long_soak_10000_messages_100_conversations_with_faults_arrive_exactly_o
         .run(0.10)
         .await;
 }
+
+/// Runs the sender of a conversation on a runtime of its own, kills it there while it is
+/// retrying a failed send (the runtime shuts down: the task is aborted, no panic), and returns
+/// the client (still usable), the conversation and the stranded message's handle.
+fn strand_a_sender(h: &Harness) -> (opencom_sdk::Opencom, String, opencom_sdk::SendHandle) {
+    let doomed = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let stranded = doomed.block_on(async {
+        let client = h.client();
+        client.start().await.unwrap();
+        let conversation = client.conversations().create().await.unwrap();
+        // Every send fails for now: the sender stays alive, backing off between tries.
+        h.mock
+            .faults()
+            .inject(on("messages:send", FaultKind::Status(503), 1000));
+        let handle = client
+            .conversations()
+            .send(&conversation.id, OutgoingMessage::text("stranded"))
+            .await
+            .unwrap();
+        assert!(
+            common::eventually(Duration::from_secs(10), || !h
+                .calls_to("messages:send")
+                .is_empty())
+            .await,
+            "the sender tried once"
+        );
+        (client, conversation.id, handle)
+    });
+    // The sender's runtime goes away mid-retry: its task is gone, its message still queued.
+    drop(doomed);
+    h.mock.faults().clear();
+    assert!(visitor_texts(h, &stranded.1).is_empty());
+    stranded
+}
+
+#[test]
+fn a_dead_sender_is_restarted_by_the_next_send() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let h = server.block_on(Harness::new());
+    let (client, conversation, stranded) = strand_a_sender(&h);
+
+    let fresh = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    fresh.block_on(async {
+        let next = client
+            .conversations()
+            .send(&conversation, OutgoingMessage::text("next"))
+            .await
+            .unwrap();
+        let deadline = Duration::from_secs(20);
+        tokio::time::timeout(deadline, stranded.sent())
+            .await
+            .expect("the stranded message was sent by a new sender")
+            .unwrap();
+        tokio::time::timeout(deadline, next.sent())
+            .await
+            .expect("the new message was sent")
+            .unwrap();
+    });
+    assert_eq!(visitor_texts(&h, &conversation), vec!["stranded", "next"]);
+    drop(fresh);
+    drop(h);
+}
+
+#[test]
+fn a_dead_sender_is_restarted_by_resume_outbox() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let h = server.block_on(Harness::new());
+    let (client, conversation, stranded) = strand_a_sender(&h);
+
+    let fresh = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    fresh.block_on(async {
+        client.conversations().resume_outbox().await;
+        tokio::time::timeout(Duration::from_secs(20), stranded.sent())
+            .await
+            .expect("resume_outbox restarted the sender")
+            .unwrap();
+    });
+    assert_eq!(visitor_texts(&h, &conversation), vec!["stranded"]);
+    drop(fresh);
+    drop(h);
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{eventually, Harness, HOUR};
+use common::{eventually, Harness, SkewedClock, HOUR};
 use opencom_sdk::{DeviceInfo, Error, FileStorage, Opencom, Storage, User};
 
 #[tokio::test]
@@ -129,7 +129,7 @@ async fn refresh_happens_once_below_a_quarter_of_the_lifetime() {
     assert!(h.calls_to("widgetSessions:boot").len() == 1, "no re-boot");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_calls_around_the_threshold_refresh_once() {
     let h = Harness::new().await;
     let client = h.client();
@@ -137,22 +137,25 @@ async fn a_hundred_concurrent_calls_around_the_threshold_refresh_once() {
     h.mock.clock().advance(Duration::from_secs(19 * 3600));
     h.mock.clear_calls();
 
-    let calls = (0..100).map(|i| {
-        let client = client.clone();
-        async move {
-            if i % 2 == 0 {
-                client.visitor().heartbeat().await
-            } else {
-                client
-                    .events()
-                    .track("tick", Default::default())
-                    .await
-                    .map(|_| ())
-            }
-        }
-    });
-    let results = futures::future::join_all(calls).await;
-    for r in &results {
+    // Spawned tasks on a multi-thread runtime: the calls really run at the same time.
+    let calls: Vec<_> = (0..100)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    client.visitor().heartbeat().await
+                } else {
+                    client
+                        .events()
+                        .track("tick", Default::default())
+                        .await
+                        .map(|_| ())
+                }
+            })
+        })
+        .collect();
+    for call in calls {
+        let r = call.await.unwrap();
         assert!(r.is_ok(), "{r:?}");
     }
     assert_eq!(h.calls_to("widgetSessions:refresh").len(), 1);
@@ -358,21 +361,24 @@ async fn a_storm_of_calls_at_expiry_reboots_once() {
     let first = client.start().await.unwrap();
     h.mock.clock().advance(25 * HOUR);
     h.mock.clear_calls();
-    let calls = (0..100).map(|i| {
-        let client = client.clone();
-        async move {
-            if i % 2 == 0 {
-                client.visitor().heartbeat().await
-            } else {
-                client
-                    .events()
-                    .track("storm", Default::default())
-                    .await
-                    .map(|_| ())
-            }
-        }
-    });
-    for result in futures::future::join_all(calls).await {
+    let calls: Vec<_> = (0..100)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    client.visitor().heartbeat().await
+                } else {
+                    client
+                        .events()
+                        .track("storm", Default::default())
+                        .await
+                        .map(|_| ())
+                }
+            })
+        })
+        .collect();
+    for call in calls {
+        let result = call.await.unwrap();
         assert!(result.is_ok(), "{result:?}");
     }
     assert_eq!(
@@ -383,4 +389,110 @@ async fn a_storm_of_calls_at_expiry_reboots_once() {
     assert!(h.calls_to("widgetSessions:refresh").is_empty());
     assert_eq!(client.session().visitor_id().unwrap(), first.visitor_id);
     assert_eq!(h.mock.events(&first.visitor_id).len(), 50);
+}
+
+/// Spawns `n` session-bearing calls as tasks (heartbeats and events, half each) and checks they
+/// all succeed.
+async fn spawn_calls(client: &Opencom, n: usize) {
+    let calls: Vec<_> = (0..n)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    client.visitor().heartbeat().await
+                } else {
+                    client
+                        .events()
+                        .track("skewed", Default::default())
+                        .await
+                        .map(|_| ())
+                }
+            })
+        })
+        .collect();
+    for call in calls {
+        let result = call.await.unwrap();
+        assert!(result.is_ok(), "{result:?}");
+    }
+}
+
+/// A device clock 30 h ahead (more than the 24 h lifetime: by the wall clock every token is
+/// expired on arrival). Expiry follows the time elapsed since the token arrived, so there is one
+/// boot, no boot per call, and exactly one refresh once one is due. The lifetime estimate
+/// (`expiresAt` minus the skewed clock) is clamped to the server's 1 h minimum, so "due" is
+/// 45 min after the boot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_clock_hours_ahead_causes_no_boot_storm_and_one_refresh_when_due() {
+    let h = Harness::new().await;
+    let skewed = Arc::new(SkewedClock {
+        mock: h.mock.clock(),
+        ahead: 30 * HOUR,
+    });
+    let client = h.builder().clock(skewed.clone()).build().unwrap();
+    let first = client.start().await.unwrap();
+    spawn_calls(&client, 40).await;
+    assert_eq!(h.calls_to("widgetSessions:boot").len(), 1, "no boot storm");
+    assert!(h.calls_to("widgetSessions:refresh").is_empty());
+
+    // 30 min later: nothing due yet.
+    h.mock.clock().advance(Duration::from_secs(30 * 60));
+    spawn_calls(&client, 40).await;
+    assert_eq!(h.calls_to("widgetSessions:boot").len(), 1);
+    assert!(h.calls_to("widgetSessions:refresh").is_empty());
+
+    // 50 min after the boot the refresh is due: 40 concurrent calls, one refresh, no boot.
+    h.mock.clock().advance(Duration::from_secs(20 * 60));
+    spawn_calls(&client, 40).await;
+    assert_eq!(h.calls_to("widgetSessions:refresh").len(), 1, "one refresh");
+    assert_eq!(h.calls_to("widgetSessions:boot").len(), 1, "no re-boot");
+    spawn_calls(&client, 20).await;
+    assert_eq!(h.calls_to("widgetSessions:refresh").len(), 1);
+    assert_eq!(client.session().visitor_id().unwrap(), first.visitor_id);
+    assert_eq!(h.mock.events(&first.visitor_id).len(), 70);
+
+    // A restart: the stored token has no Instant, so the (skewed) wall clock judges it once —
+    // expired — and the new process boots once, then no more.
+    drop(client);
+    let restarted = h.builder().clock(skewed).build().unwrap();
+    let again = restarted.start().await.unwrap();
+    assert!(!again.restored);
+    assert_eq!(again.visitor_id, first.visitor_id, "the visitor is kept");
+    spawn_calls(&restarted, 40).await;
+    assert_eq!(
+        h.calls_to("widgetSessions:boot").len(),
+        2,
+        "one boot at restart"
+    );
+    assert_eq!(h.calls_to("widgetSessions:refresh").len(), 1);
+}
+
+/// A device clock 5 h ahead of a 24 h lifetime: the token is refreshed early (the estimate is
+/// 19 h), once, and never re-booted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_clock_a_few_hours_ahead_refreshes_once_and_never_reboots() {
+    let h = Harness::new().await;
+    let client = h
+        .builder()
+        .clock(Arc::new(SkewedClock {
+            mock: h.mock.clock(),
+            ahead: 5 * HOUR,
+        }))
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    h.mock.clock().advance(13 * HOUR);
+    spawn_calls(&client, 40).await;
+    assert!(h.calls_to("widgetSessions:refresh").is_empty());
+    // 15 h: less than a quarter of the estimated 19 h is left.
+    h.mock.clock().advance(2 * HOUR);
+    spawn_calls(&client, 40).await;
+    assert_eq!(h.calls_to("widgetSessions:refresh").len(), 1);
+    // 20 h after the boot (past the estimate, within the server's lifetime of the new token).
+    h.mock.clock().advance(5 * HOUR);
+    spawn_calls(&client, 40).await;
+    assert_eq!(
+        h.calls_to("widgetSessions:boot").len(),
+        1,
+        "never re-booted"
+    );
 }

@@ -198,7 +198,7 @@ async fn email_codes_sign_in_once() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_calls_crossing_expiry_refresh_exactly_once() {
     let mock = ServerMock::start().await.unwrap();
     mock.clock().freeze();
@@ -549,4 +549,55 @@ fn no_token_reaches_logs_or_debug_output() {
             );
         }
     }
+}
+
+/// A device clock 3 h ahead: by the wall clock every JWT is expired on arrival. Its expiry is
+/// judged by the time elapsed since it arrived (`exp - iat`), so calls do not refresh it each
+/// time, and exactly one refresh happens once it is due.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_clock_hours_ahead_refreshes_the_jwt_once_when_due_not_on_every_call() {
+    let mock = ServerMock::start().await.unwrap();
+    mock.clock().freeze();
+    mock.create_agent(
+        &mock.workspace_id(),
+        "ana@example.com",
+        PASSWORD,
+        Role::Agent,
+    );
+    let client = WorkspaceClient::builder(&mock.url())
+        .clock(Arc::new(common::SkewedClock {
+            mock: mock.clock(),
+            ahead: Duration::from_secs(3 * 3600),
+        }))
+        .build()
+        .unwrap();
+    client
+        .sign_in_password("ana@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let concurrent = |n: usize| {
+        let client = client.clone();
+        async move {
+            let calls: Vec<_> = (0..n)
+                .map(|_| {
+                    let client = client.clone();
+                    tokio::spawn(async move { client.current_user().await })
+                })
+                .collect();
+            for call in calls {
+                assert_eq!(call.await.unwrap().unwrap().email, "ana@example.com");
+            }
+        }
+    };
+    concurrent(30).await;
+    assert_eq!(refreshes(&mock), 0, "no refresh per call");
+    mock.clock().advance(Duration::from_secs(3000));
+    concurrent(30).await;
+    assert_eq!(refreshes(&mock), 0);
+    // 5 s before the hour: inside the 10 s leeway.
+    mock.clock().advance(Duration::from_secs(595));
+    concurrent(30).await;
+    assert_eq!(refreshes(&mock), 1, "exactly one refresh when due");
+    concurrent(30).await;
+    assert_eq!(refreshes(&mock), 1);
 }
