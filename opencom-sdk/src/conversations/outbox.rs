@@ -615,6 +615,11 @@ impl Outbox {
 
     /// Merges server messages with the outbox's local echoes: server messages this device sent
     /// get their `local_id`; echoes not yet on the server follow, in send order.
+    ///
+    /// The socket can deliver a message before the HTTP answer to its `messages:send` arrives:
+    /// an echo whose send is in flight (`Sending`) then takes the first unclaimed visitor message
+    /// with its content and attachment count after the last message this device knows it sent
+    /// (the rule the ambiguous-send reconciliation uses), so it never shows twice.
     pub(crate) fn merge(
         &self,
         conversation_id: &str,
@@ -622,6 +627,13 @@ impl Outbox {
         server: Vec<Message>,
     ) -> Vec<Message> {
         let (echoes, sent) = self.echoes(conversation_id, visitor_id);
+        let attachments: HashMap<String, usize> = {
+            let st = self.lock();
+            st.entries
+                .values()
+                .map(|e| (e.item.local_id.clone(), e.item.attachment_ids.len()))
+                .collect()
+        };
         let mut merged: Vec<Message> = server
             .into_iter()
             .map(|mut m| {
@@ -629,8 +641,35 @@ impl Outbox {
                 m
             })
             .collect();
-        let on_server: std::collections::HashSet<String> =
+        // Where this device's known sends end: in-flight copies can only be after it.
+        let mut search_from = merged
+            .iter()
+            .rposition(|m| m.local_id.is_some())
+            .map_or(0, |i| i + 1);
+        let mut on_server: std::collections::HashSet<String> =
             merged.iter().filter_map(|m| m.local_id.clone()).collect();
+        for echo in &echoes {
+            let Some(local_id) = &echo.local_id else {
+                continue;
+            };
+            if on_server.contains(local_id) || echo.delivery != DeliveryState::Sending {
+                continue;
+            }
+            let wanted_attachments = attachments.get(local_id).copied().unwrap_or(0);
+            let found = merged[search_from..].iter().position(|m| {
+                m.local_id.is_none()
+                    && m.sender_type == SenderType::Visitor
+                    && m.sender_id == visitor_id
+                    && m.content == echo.content
+                    && m.attachments.len() == wanted_attachments
+            });
+            if let Some(offset) = found {
+                let index = search_from + offset;
+                merged[index].local_id = Some(local_id.clone());
+                on_server.insert(local_id.clone());
+                search_from = index + 1;
+            }
+        }
         merged.extend(
             echoes
                 .into_iter()
@@ -699,5 +738,139 @@ async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
                 tokio::time::sleep(wait).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn entry(local_id: &str, content: &str, delivery: DeliveryState, sent: Option<&str>) -> Entry {
+        Entry {
+            item: OutboxItem {
+                local_id: local_id.into(),
+                conversation_id: "c1".into(),
+                content: content.into(),
+                attachment_ids: Vec::new(),
+                enqueued_at: 0.0,
+                attempted: true,
+                sent_message_id: sent.map(str::to_owned),
+            },
+            delivery,
+            message_id: sent.map(str::to_owned),
+            failures: 0,
+            sent_id: Arc::new(OnceLock::new()),
+        }
+    }
+
+    fn server(id: &str, content: &str, sender: SenderType, sender_id: &str) -> Message {
+        Message {
+            id: id.into(),
+            conversation_id: "c1".into(),
+            sender_id: sender_id.into(),
+            sender_type: sender,
+            sender_name: None,
+            content: content.into(),
+            created_at: 0.0,
+            attachments: Vec::new(),
+            delivery: DeliveryState::Sent,
+            local_id: None,
+        }
+    }
+
+    fn outbox(entries: Vec<Entry>) -> Arc<Outbox> {
+        let outbox = Outbox::new();
+        {
+            let mut st = outbox.lock();
+            for e in entries {
+                st.entries.insert(e.item.local_id.clone(), e);
+            }
+        }
+        outbox
+    }
+
+    fn contents(messages: &[Message]) -> Vec<(&str, Option<&str>)> {
+        messages
+            .iter()
+            .map(|m| (m.content.as_str(), m.local_id.as_deref()))
+            .collect()
+    }
+
+    /// Found by the FFI suites on the WebSocket: the socket delivered the sent message before
+    /// the HTTP answer to `messages:send`, and the thread showed it twice.
+    #[test]
+    fn an_in_flight_echo_takes_its_copy_delivered_before_the_send_answered() {
+        let outbox = outbox(vec![
+            entry("a", "earlier", DeliveryState::Sent, Some("m1")),
+            entry("b", "hello", DeliveryState::Sending, None),
+        ]);
+        let merged = outbox.merge(
+            "c1",
+            "v1",
+            vec![
+                server("m1", "earlier", SenderType::Visitor, "v1"),
+                server("m2", "hi", SenderType::Agent, "agent"),
+                server("m3", "hello", SenderType::Visitor, "v1"),
+            ],
+        );
+        assert_eq!(
+            contents(&merged),
+            vec![("earlier", Some("a")), ("hi", None), ("hello", Some("b")),]
+        );
+    }
+
+    #[test]
+    fn only_copies_after_the_last_known_send_and_from_this_visitor_are_taken() {
+        // An identical text from before this device's last send, and one from an agent, are
+        // not the in-flight message: the echo stays.
+        let outbox = outbox(vec![
+            entry("a", "sent", DeliveryState::Sent, Some("m2")),
+            entry("b", "same", DeliveryState::Sending, None),
+            entry("q", "queued", DeliveryState::Queued, None),
+        ]);
+        let merged = outbox.merge(
+            "c1",
+            "v1",
+            vec![
+                server("m1", "same", SenderType::Visitor, "v1"),
+                server("m2", "sent", SenderType::Visitor, "v1"),
+                server("m3", "same", SenderType::Agent, "agent"),
+                server("m4", "queued", SenderType::Visitor, "v1"),
+            ],
+        );
+        assert_eq!(
+            contents(&merged),
+            vec![
+                ("same", None),
+                ("sent", Some("a")),
+                ("same", None),
+                ("queued", None),
+                ("same", Some("b")),
+                ("queued", Some("q")),
+            ],
+            "a queued echo is never matched (it was not sent)"
+        );
+    }
+
+    #[test]
+    fn two_identical_in_flight_sends_take_two_copies_in_order() {
+        let outbox = outbox(vec![
+            entry("b1", "ok", DeliveryState::Sending, None),
+            entry("b2", "ok", DeliveryState::Sending, None),
+        ]);
+        let merged = outbox.merge(
+            "c1",
+            "v1",
+            vec![server("m1", "ok", SenderType::Visitor, "v1")],
+        );
+        assert_eq!(
+            contents(&merged),
+            vec![("ok", Some("b1")), ("ok", Some("b2"))]
+        );
+        assert!(
+            merged[1].id.starts_with("local:"),
+            "the second is still an echo"
+        );
     }
 }
