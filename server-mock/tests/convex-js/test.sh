@@ -7,16 +7,26 @@ cd "$(dirname "$0")"
 
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-# Build the binary and take its path from cargo (honours CARGO_TARGET_DIR).
-bin=$(cargo build -q -p server-mock --bin server-mock --message-format=json \
-  | node -e '
-    let last = "";
+# The binary: $SERVER_MOCK_BIN if set; else built by cargo, its path taken from cargo's JSON
+# (honours CARGO_TARGET_DIR). SERVER_MOCK_BUILD=workspace takes the binary `cargo test
+# --workspace` builds (a no-op right after that command, as in scripts/test-all, where a
+# `-p server-mock` build would rebuild dependencies with other features).
+if [ -z "${SERVER_MOCK_BIN:-}" ]; then
+  if [ "${SERVER_MOCK_BUILD:-}" = workspace ]; then
+    build=(cargo test -q --workspace --no-run --message-format=json)
+  else
+    build=(cargo build -q -p server-mock --bin server-mock --message-format=json)
+  fi
+  bin=$("${build[@]}" | node -e '
+    let found = "";
     require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
       const m = JSON.parse(line);
-      if (m.reason === "compiler-artifact" && m.executable && m.target.name === "server-mock") last = m.executable;
-    }).on("close", () => { if (!last) process.exit(1); console.log(last); });
+      if (m.reason === "compiler-artifact" && m.executable && m.target.name === "server-mock" &&
+          m.target.kind.includes("bin") && !m.profile.test) found = m.executable;
+    }).on("close", () => { if (!found) process.exit(1); console.log(found); });
   ')
-export SERVER_MOCK_BIN="$bin"
+fi
+export SERVER_MOCK_BIN="${SERVER_MOCK_BIN:-$bin}"
 
 tap=$(mktemp)
 trap 'rm -f "$tap"' EXIT

@@ -235,3 +235,65 @@ async fn a_hung_upgrade_completes_tcp_and_tls_then_waits() {
         "new upgrades work again"
     );
 }
+
+/// Kills the child process when dropped (also when the test panics).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_tls_and_writes_its_ca() {
+    use std::io::BufRead;
+    let ca_path =
+        std::env::temp_dir().join(format!("server-mock-test-ca-{}.pem", std::process::id()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server-mock"))
+        .args(["--port", "0", "--tls", "--tls-ca-out"])
+        .arg(&ca_path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _child = KillOnDrop(child);
+    let lines = tokio::task::spawn_blocking(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map(Result::unwrap)
+            .take_while(|line| !line.starts_with("OPENCOM_WORKSPACE_ID="))
+            .collect::<Vec<_>>()
+    });
+    let lines = within(lines).await.unwrap();
+    assert_eq!(lines[0], format!("CA certificate: {}", ca_path.display()));
+    let url = lines[1].strip_prefix("OPENCOM_URL=").unwrap().to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+
+    let pem = std::fs::read(&ca_path).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(&pem).unwrap())
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![H2.to_vec(), HTTP11.to_vec()];
+    let client = reqwest::Client::builder()
+        .use_preconfigured_tls(config)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{url}/api/query_ts"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.version(), reqwest::Version::HTTP_2);
+    assert_eq!(response.status(), 200);
+    std::fs::remove_file(&ca_path).unwrap();
+}
