@@ -5,7 +5,11 @@
 //
 // Run through ./test.sh (it builds the binary and sets SERVER_MOCK_BIN).
 
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get as httpsGet } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import assert from "node:assert/strict";
@@ -47,32 +51,43 @@ afterEach(() => {
 });
 
 // --- the mock ------------------------------------------------------------------------------
-before(async () => {
+/** Starts the server-mock binary with `args`; resolves to `{ child, url, workspaceId, ca }`. */
+async function startMock(args) {
   const bin = process.env.SERVER_MOCK_BIN;
   assert.ok(bin, "SERVER_MOCK_BIN must point at the server-mock binary (see test.sh)");
-  mock = spawn(bin, ["--port", "0", "--seed", "demo"], {
+  const child = spawn(bin, ["--port", "0", "--seed", "demo", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
-  const lines = createInterface({ input: mock.stdout });
+  const started = { child };
+  const lines = createInterface({ input: child.stdout });
   const ready = (async () => {
     for await (const line of lines) {
-      if (line.startsWith("OPENCOM_URL=")) url = line.slice("OPENCOM_URL=".length);
+      if (line.startsWith("CA certificate: ")) started.ca = line.slice("CA certificate: ".length);
+      if (line.startsWith("OPENCOM_URL=")) started.url = line.slice("OPENCOM_URL=".length);
       if (line.startsWith("OPENCOM_WORKSPACE_ID=")) {
-        workspaceId = line.slice("OPENCOM_WORKSPACE_ID=".length);
+        started.workspaceId = line.slice("OPENCOM_WORKSPACE_ID=".length);
       }
-      if (url && workspaceId) return;
+      if (started.url && started.workspaceId) return started;
     }
     throw new Error("server-mock exited before printing its URL");
   })();
-  await withTimeout(ready, "server-mock start-up");
+  return withTimeout(ready, "server-mock start-up");
+}
+
+async function stopMock(child) {
+  if (child && child.exitCode === null) {
+    child.kill("SIGINT");
+    await once(child, "exit");
+  }
+}
+
+before(async () => {
+  ({ child: mock, url, workspaceId } = await startMock([]));
 });
 
 after(async () => {
-  if (mock && mock.exitCode === null) {
-    mock.kill("SIGINT");
-    await once(mock, "exit");
-  }
+  await stopMock(mock);
 });
 
 // --- helpers -------------------------------------------------------------------------------
@@ -280,5 +295,56 @@ test("ConvexClient: a mutation whose response was lost runs exactly once", async
     live.unsubscribe();
   } finally {
     await client.close();
+  }
+});
+
+test("over https:// and wss:// with only the mock's CA trusted (TLS mode of the binary)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "server-mock-js-tls-"));
+  const tls = await startMock(["--tls", "--tls-ca-out", join(dir, "ca.pem")]);
+  try {
+    assert.match(tls.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(tls.ca, join(dir, "ca.pem"));
+    // Node reads NODE_EXTRA_CA_CERTS only at start-up: the client runs in a child process.
+    const runChild = (env) =>
+      withTimeout(
+        new Promise((resolve) => {
+          execFile(
+            process.execPath,
+            ["tls-child.mjs", tls.url, tls.workspaceId],
+            { env: { ...process.env, ...env }, timeout: LIMIT_MS },
+            (error, stdout, stderr) => resolve({ error, stdout, stderr }),
+          );
+        }),
+        "the TLS client",
+      );
+    const trusted = await runChild({ NODE_EXTRA_CA_CERTS: tls.ca });
+    assert.equal(trusted.error, null, trusted.stderr);
+    assert.equal(trusted.stderr, "", "no warnings or errors from the client");
+    const result = JSON.parse(trusted.stdout.trim().split("\n").at(-1));
+    assert.deepEqual(result.contents, ["Hi! How can we help you today?"]);
+
+    // What the TLS mock recorded: the HTTP calls and the socket's subscription, on HTTP/1.1
+    // (Node's fetch does not offer h2; the upgrade is HTTP/1.1).
+    const calls = await new Promise((resolve, reject) => {
+      httpsGet(`${tls.url}/_mock/calls`, { ca: readFileSync(tls.ca) }, (response) => {
+        let body = "";
+        response.on("data", (chunk) => (body += chunk));
+        response.on("end", () => resolve(JSON.parse(body)));
+      }).on("error", reject);
+    });
+    const seen = calls.map((c) => `${c.transport} ${c.path} ${c.httpVersion}`);
+    assert.deepEqual(seen, [
+      "http widgetSessions:boot HTTP/1.1",
+      "http conversations:createForVisitor HTTP/1.1",
+      "websocket messages:list HTTP/1.1",
+    ]);
+
+    // Without the CA the same client cannot connect.
+    const untrusted = await runChild({ NODE_EXTRA_CA_CERTS: "" });
+    assert.notEqual(untrusted.error, null, "the client must fail without the CA");
+    assert.match(untrusted.stderr, /certificate|self.signed|UNABLE_TO_VERIFY|fetch failed/i);
+  } finally {
+    await stopMock(tls.child);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
