@@ -73,6 +73,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/ws", get(ws_state).post(set_ws))
         .route("/ws/drop", post(drop_ws))
+        .route("/ws/faults", get(ws_faults))
         .route("/ws/hang-upgrade", post(hang_ws_upgrade))
         .route("/ws/stall", post(stall_ws))
         .route(
@@ -324,9 +325,16 @@ fn ws_json(shared: &Shared) -> Json<Value> {
     Json(json!({
         "enabled": shared.sync.enabled(),
         "connections": shared.sync.open_connections(),
+    }))
+}
+
+/// The state of the WebSocket failure modes (`/_mock/ws/hang-upgrade|stall|drop-next-…`).
+fn ws_faults_json(shared: &Shared) -> Json<Value> {
+    Json(json!({
         "hangUpgrade": shared.sync.hanging_upgrades(),
         "stalled": shared.sync.stalled(),
         "pendingResponseDrops": shared.sync.pending_mutation_response_drops(),
+        "connections": shared.sync.open_connections(),
     }))
 }
 
@@ -344,14 +352,18 @@ async fn drop_ws(State(shared): AppState) -> Json<Value> {
     ws_json(&shared)
 }
 
+async fn ws_faults(State(shared): AppState) -> Json<Value> {
+    ws_faults_json(&shared)
+}
+
 async fn hang_ws_upgrade(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
     shared.sync.set_hang_upgrades(body.enabled);
-    ws_json(&shared)
+    ws_faults_json(&shared)
 }
 
 async fn stall_ws(State(shared): AppState, Json(body): Json<Enabled>) -> Json<Value> {
     shared.sync.set_stalled(body.enabled);
-    ws_json(&shared)
+    ws_faults_json(&shared)
 }
 
 #[derive(Deserialize, Default)]
@@ -368,7 +380,7 @@ async fn drop_next_mutation_response(
     shared
         .sync
         .drop_next_mutation_response(body.only_path.as_deref());
-    ws_json(&shared)
+    ws_faults_json(&shared)
 }
 
 fn clock_state(shared: &Shared) -> Json<Value> {

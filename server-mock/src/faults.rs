@@ -98,7 +98,7 @@ impl Fault {
 ///
 /// Queued faults are consumed in order by the next matching request. A request whose body
 /// cannot be parsed is refused before faults are considered. Faults apply to the HTTP
-/// function endpoints only (`/api/query|mutation|action|run`): never to the sync WebSocket,
+/// function endpoints only (`/api/query|mutation|action|function|run`): never to the sync WebSocket,
 /// the storage routes, the site routes or `/_mock`.
 ///
 /// ```

@@ -76,14 +76,27 @@
 //! ## Live queries (WebSocket sync protocol)
 //!
 //! `GET /api/sync` (and `/api/{client_version}/sync`) speaks the subset of Convex's sync
-//! protocol that the official `convex` crate uses: `Connect`, `Authenticate`, `ModifyQuerySet`,
-//! `Mutation` and `Action` in; `Transition`, `MutationResponse`, `ActionResponse`,
+//! protocol that the official clients (the `convex` crate, npm `convex`) use: `Connect`,
+//! `Authenticate`, `ModifyQuerySet`, `Mutation` and `Action` in; `Transition`, `MutationResponse`, `ActionResponse`,
 //! `FatalError` and `Ping` out, with exact version chaining and monotonic nanosecond
 //! timestamps. After every state change (a successful mutation or action over HTTP or the
 //! socket, a control-API change, moving the clock) every connection re-runs its queries and
 //! sends the results that changed. Query errors are `QueryFailed` with the same
-//! `errorMessage` as over HTTP. Faults never apply to the socket: use
-//! [`ServerMock::drop_ws_connections`] and [`ServerMock::set_ws_enabled`].
+//! `errorMessage` as over HTTP. As on Convex, a mutation is recorded under the `Connect`'s
+//! `sessionId` and its `requestId`, so one re-sent after a lost response returns the original
+//! result without running twice; Transitions carry `clientClockSkew` and `serverTs`; the
+//! client version in `/api/<version>/sync` and `maxObservedTimestamp` are checked; sockets get
+//! WebSocket ping frames ([`MockOptions::ws_ping_interval`]). HTTP faults never apply to the
+//! socket: it has its own failure modes, [`ServerMock::drop_ws_connections`],
+//! [`ServerMock::set_ws_enabled`], [`ServerMock::hang_ws_upgrade`], [`ServerMock::stall_ws`]
+//! and [`ServerMock::drop_next_mutation_response`].
+//!
+//! ## HTTPS
+//!
+//! With [`MockOptions::tls`] the mock serves TLS (rustls, ring) with a certificate for
+//! `localhost`, `127.0.0.1` and `::1` signed by a fresh CA ([`ServerMock::ca_pem`]), offering
+//! ALPN `h2` and `http/1.1` ([`TlsMode`]); [`RecordedCall::http_version`] (or
+//! [`ServerMock::http_versions`]) tells which HTTP version served each request.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
@@ -107,7 +120,8 @@
 //! /_mock/articles/{id}[/feedback]`, `GET /_mock/tickets/{id}`, `GET|POST
 //! /_mock/tickets/{id}/comments`, `GET /_mock/push-deliveries`, `GET|POST
 //! /_mock/redact-errors`, `POST /_mock/attachments/reject-next-finalize`, `GET|POST /_mock/ws`,
-//! `POST /_mock/ws/drop`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`,
+//! `POST /_mock/ws/drop`, `GET /_mock/ws/faults`, `POST
+//! /_mock/ws/hang-upgrade|stall|drop-next-mutation-response`, `GET|POST /_mock/clock[/advance|/set|/freeze|/resume]`,
 //! `GET|POST|DELETE /_mock/faults`, `POST /_mock/faults/latency|random|pause-random`,
 //! `GET|DELETE /_mock/calls`. See the README for the bodies.
 //!

@@ -550,20 +550,29 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, tls: Option<Arc
                 });
                 let acceptor = acceptor.clone();
                 connections.spawn(async move {
-                    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                    if http1_only {
-                        builder = builder.http1_only();
-                    }
+                    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
                     let served = async {
                         match acceptor {
+                            // Plain HTTP: HTTP/1.1, or HTTP/2 with prior knowledge.
                             None => {
                                 let io = TokioIo::new(stream);
                                 let _ = builder.serve_connection_with_upgrades(io, service).await;
                             }
                             Some(acceptor) => match acceptor.accept(stream).await {
                                 Ok(stream) => {
+                                    // As a deployed server: the protocol ALPN chose, and only
+                                    // that (a client that negotiated `h2` cannot upgrade a
+                                    // WebSocket with HTTP/1.1 bytes).
+                                    let h2 = !http1_only
+                                        && stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
                                     let io = TokioIo::new(stream);
-                                    let _ = builder.serve_connection_with_upgrades(io, service).await;
+                                    if h2 {
+                                        let http2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+                                        let _ = http2.serve_connection(io, service).await;
+                                    } else {
+                                        let http1 = hyper::server::conn::http1::Builder::new();
+                                        let _ = http1.serve_connection(io, service).with_upgrades().await;
+                                    }
                                 }
                                 Err(error) => tracing::debug!(%error, "TLS handshake failed"),
                             },
@@ -592,6 +601,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/run/{*path}", post(api_run))
         .route("/api/function", post(api_function))
         .route("/api/query_ts", post(api_query_ts))
+        // No history in the mock: a query "at" a timestamp reads the latest state.
+        .route("/api/query_at_ts", post(api_query))
         .route("/api/sync", get(crate::sync::sync_route))
         .route(
             "/api/{client_version}/sync",
@@ -880,4 +891,28 @@ async fn discovery_options(State(shared): State<Arc<Shared>>, headers: HeaderMap
     let mut response = StatusCode::OK.into_response();
     discovery_cors(&mut response, origin);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accepted_sockets_have_nodelay() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = tokio::spawn(TcpStream::connect(address));
+        let accepted = accept(&listener).await.unwrap();
+        assert!(
+            accepted.nodelay().unwrap(),
+            "TCP_NODELAY on the server side"
+        );
+        // The kernel's default is off, so the flag is ours.
+        let raw = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let raw_address = raw.local_addr().unwrap();
+        let _other = tokio::spawn(TcpStream::connect(raw_address));
+        let (plain, _) = raw.accept().await.unwrap();
+        assert!(!plain.nodelay().unwrap());
+        drop(client.await.unwrap().unwrap());
+    }
 }

@@ -19,9 +19,9 @@ use tokio_tungstenite::tungstenite::Message;
 use common::{detail, mutation, visitor_with_conversation};
 
 /// Every wait in this file is bounded by this.
-const LIMIT: Duration = Duration::from_secs(20);
+pub(crate) const LIMIT: Duration = Duration::from_secs(20);
 
-fn args(value: Value) -> BTreeMap<String, convex::Value> {
+pub(crate) fn args(value: Value) -> BTreeMap<String, convex::Value> {
     value
         .as_object()
         .expect("object")
@@ -61,7 +61,7 @@ async fn until(
     }
 }
 
-async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
+pub(crate) async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(LIMIT, future)
         .await
         .expect("within the limit")
@@ -77,7 +77,7 @@ fn contents(messages: &Value) -> Vec<String> {
 }
 
 /// Waits (bounded) until `condition` holds.
-async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+pub(crate) async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
     let deadline = tokio::time::Instant::now() + LIMIT;
     while tokio::time::Instant::now() < deadline {
         if condition() {
@@ -499,10 +499,10 @@ async fn upgrades_are_refused_while_websockets_are_off() {
 // ---------------------------------------------------------------------------------------------
 // The wire, with a raw WebSocket client.
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn raw(mock: &ServerMock) -> Socket {
+pub(crate) async fn raw(mock: &ServerMock) -> Socket {
     let url = format!("{}/api/sync", mock.url().replacen("http://", "ws://", 1));
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     send_raw(
@@ -514,7 +514,7 @@ async fn raw(mock: &ServerMock) -> Socket {
     socket
 }
 
-async fn send_raw(socket: &mut Socket, message: Value) {
+pub(crate) async fn send_raw(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))
         .await
@@ -522,7 +522,7 @@ async fn send_raw(socket: &mut Socket, message: Value) {
 }
 
 /// The next JSON message (skipping WebSocket ping/pong frames), or `None` when closed.
-async fn recv_raw(socket: &mut Socket) -> Option<Value> {
+pub(crate) async fn recv_raw(socket: &mut Socket) -> Option<Value> {
     loop {
         let frame = within(socket.next()).await?;
         match frame {
@@ -534,7 +534,7 @@ async fn recv_raw(socket: &mut Socket) -> Option<Value> {
 }
 
 /// The `ts` of a `StateVersion` or `MutationResponse`: base64 of a little-endian u64.
-fn ts_of(message: &Value) -> u64 {
+pub(crate) fn ts_of(message: &Value) -> u64 {
     let version = json!({"querySet": 0, "identity": 0, "ts": message["ts"]});
     u64::from(
         convex_sync_types::StateVersion::try_from(version)
