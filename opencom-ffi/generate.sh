@@ -61,10 +61,11 @@ expect() {
   done
 }
 expect "$py" "class OpencomClient" "class ClientBuilder" "async def build" "async def identify" \
-  "class OpencomError" "def watch_messages" "class Storage" "class Subscription" "def set_log_sink"
+  "class OpencomError" "def watch_messages" "class Storage" "class Subscription" "def set_log_sink" \
+  "class Delivery"
 expect "$kt" "package com.opencom.sdk" "open class OpencomClient" "suspend fun \`build\`" \
   "suspend fun \`identify\`" "sealed class OpencomException" "interface MessagesListener" \
-  "interface Storage" "fun \`watchMessages\`" "fun \`cancel\`"
+  "interface Storage" "fun \`watchMessages\`" "fun \`cancel\`" "enum class Delivery"
 expect "$swift" "open class OpencomClient" "open class ClientBuilder" "func build() async throws" \
   "func identify(user: User) async throws" "public enum OpencomError" \
   "public protocol MessagesListener" "public protocol Storage" "func watchMessages(" \

@@ -6,7 +6,7 @@ use opencom_sdk as sdk;
 
 use crate::error::OpencomError;
 use crate::listeners::{
-    pump, ConversationsListener, MessagesListener, Subscription, UnreadCountListener,
+    pump_snapshots, ConversationsListener, MessagesListener, Subscription, UnreadCountListener,
 };
 use crate::runtime::{enter, run};
 use crate::types::{list, Attachment};
@@ -418,10 +418,12 @@ impl ConversationsClient {
             .client
             .conversations()
             .watch_messages(&conversation_id)?;
-        pump(stream, move |item| match item {
-            Ok(snapshot) => listener.on_messages(list(snapshot.value), snapshot.from_cache),
-            Err(e) => listener.on_error(e.into()),
-        })
+        let errors = Arc::clone(&listener);
+        pump_snapshots(
+            stream,
+            move |messages, from_cache, via| listener.on_messages(list(messages), from_cache, via),
+            move |error| errors.on_error(error),
+        )
     }
 
     /// The visitor's conversations, live; cached list first. The listener is called from SDK
@@ -432,10 +434,14 @@ impl ConversationsClient {
     ) -> Result<Arc<Subscription>, OpencomError> {
         let _runtime = enter()?;
         let stream = self.client.conversations().watch_conversations();
-        pump(stream, move |item| match item {
-            Ok(snapshot) => listener.on_conversations(list(snapshot.value), snapshot.from_cache),
-            Err(e) => listener.on_error(e.into()),
-        })
+        let errors = Arc::clone(&listener);
+        pump_snapshots(
+            stream,
+            move |conversations, from_cache, via| {
+                listener.on_conversations(list(conversations), from_cache, via)
+            },
+            move |error| errors.on_error(error),
+        )
     }
 
     /// The total unread count, live (for a badge). The listener is called from SDK threads;
@@ -446,9 +452,11 @@ impl ConversationsClient {
     ) -> Result<Arc<Subscription>, OpencomError> {
         let _runtime = enter()?;
         let stream = self.client.conversations().watch_unread_count();
-        pump(stream, move |item| match item {
-            Ok(snapshot) => listener.on_unread_count(snapshot.value, snapshot.from_cache),
-            Err(e) => listener.on_error(e.into()),
-        })
+        let errors = Arc::clone(&listener);
+        pump_snapshots(
+            stream,
+            move |count, from_cache, via| listener.on_unread_count(count, from_cache, via),
+            move |error| errors.on_error(error),
+        )
     }
 }

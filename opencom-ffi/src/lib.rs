@@ -32,8 +32,9 @@
 //!   [`LogSink`] (see [`set_log_sink`]).
 //! - Live data: `watch_*` methods take a listener ([`MessagesListener`],
 //!   [`ConversationsListener`], [`UnreadCountListener`], [`ConnectionStateListener`]) and return
-//!   a [`Subscription`]. The current snapshot comes first. **Listeners are called from SDK
-//!   threads**: hop to the UI thread yourself.
+//!   a [`Subscription`]. The current snapshot comes first; each one says how it arrived
+//!   ([`Delivery`]: cache, WebSocket, HTTP polling, or a local change). **Listeners are called
+//!   from SDK threads**: hop to the UI thread yourself.
 //!
 //! ## Threads
 //! The SDK runs on its own multi-thread runtime, created on first use (see `runtime.rs`); the
@@ -95,8 +96,8 @@ pub use tickets::{
     TicketPriority, TicketStatus, TicketsClient,
 };
 pub use types::{
-    Attachment, AttributeValue, ClientInfo, ConnectionState, DeviceInfo, Discovery, ExportSummary,
-    RealtimeMode, RetryPolicy, SessionInfo, TrackOutcome, User, Visitor,
+    Attachment, AttributeValue, ClientInfo, ConnectionState, Delivery, DeviceInfo, Discovery,
+    ExportSummary, RealtimeMode, RetryPolicy, SessionInfo, TrackOutcome, User, Visitor,
 };
 
 /// This SDK's version.

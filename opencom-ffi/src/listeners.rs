@@ -4,7 +4,9 @@
 //! A `watch_*` method takes the listener directly as an argument (some host runtimes can only
 //! pass a host-implemented object that way) and returns a [`Subscription`]. The current snapshot
 //! is delivered first (from the offline cache when there is one), then every change; identical
-//! values are not repeated. Errors are delivered too and the subscription goes on.
+//! values are not repeated. Errors are delivered too and the subscription goes on. Every
+//! snapshot says how it arrived ([`Delivery`]: the offline cache, the WebSocket, HTTP polling, or
+//! a local change such as a message this device is sending).
 //!
 //! **Threading:** listener methods are called from the SDK's own threads, never from the host's
 //! main/UI thread, one call at a time per subscription and in order. Hop to your UI thread
@@ -20,15 +22,16 @@ use tokio::task::JoinHandle;
 
 use crate::conversations::{Conversation, Message};
 use crate::error::OpencomError;
-use crate::types::ConnectionState;
+use crate::types::{ConnectionState, Delivery};
 
 /// Receives the messages of one conversation (`ConversationsClient.watch_messages`), merged
 /// with this device's outgoing messages as local echoes. Called from SDK threads.
 #[uniffi::export(with_foreign)]
 pub trait MessagesListener: Send + Sync {
     /// The whole list, oldest first. `from_cache` is true for the offline snapshot delivered
-    /// before the network answered.
-    fn on_messages(&self, messages: Vec<Message>, from_cache: bool);
+    /// before the network answered (then `via` is `Delivery::Cache`); `via` says how this value
+    /// arrived (`Delivery::Local` when a local echo or a send state changed it).
+    fn on_messages(&self, messages: Vec<Message>, from_cache: bool, via: Delivery);
     /// A failure; the subscription goes on (and retries).
     fn on_error(&self, error: OpencomError);
 }
@@ -37,8 +40,9 @@ pub trait MessagesListener: Send + Sync {
 /// SDK threads.
 #[uniffi::export(with_foreign)]
 pub trait ConversationsListener: Send + Sync {
-    /// The whole list, newest activity first.
-    fn on_conversations(&self, conversations: Vec<Conversation>, from_cache: bool);
+    /// The whole list, newest activity first. `from_cache` is true for the offline snapshot;
+    /// `via` says how this value arrived.
+    fn on_conversations(&self, conversations: Vec<Conversation>, from_cache: bool, via: Delivery);
     /// A failure; the subscription goes on (and retries).
     fn on_error(&self, error: OpencomError);
 }
@@ -47,8 +51,9 @@ pub trait ConversationsListener: Send + Sync {
 /// Called from SDK threads.
 #[uniffi::export(with_foreign)]
 pub trait UnreadCountListener: Send + Sync {
-    /// The current count.
-    fn on_unread_count(&self, count: u32, from_cache: bool);
+    /// The current count. `from_cache` is true for the offline snapshot; `via` says how this
+    /// value arrived.
+    fn on_unread_count(&self, count: u32, from_cache: bool, via: Delivery);
     /// A failure; the subscription goes on (and retries).
     fn on_error(&self, error: OpencomError);
 }
@@ -140,4 +145,21 @@ where
         task: Mutex::new(Some(task)),
         cancelled,
     }))
+}
+
+/// Pumps a core live stream into a snapshot callback and an error callback: the one place where
+/// a core `Snapshot` (value, `from_cache`, `via`) becomes the listener's arguments.
+pub(crate) fn pump_snapshots<S, T>(
+    stream: S,
+    mut on_snapshot: impl FnMut(T, bool, Delivery) + Send + 'static,
+    mut on_error: impl FnMut(OpencomError) + Send + 'static,
+) -> Result<Arc<Subscription>, OpencomError>
+where
+    S: Stream<Item = opencom_sdk::Result<opencom_sdk::Snapshot<T>>> + Send + Unpin + 'static,
+    T: Send + 'static,
+{
+    pump(stream, move |item| match item {
+        Ok(snapshot) => on_snapshot(snapshot.value, snapshot.from_cache, snapshot.via.into()),
+        Err(e) => on_error(e.into()),
+    })
 }

@@ -370,6 +370,36 @@ impl From<sdk::ConnectionState> for ConnectionState {
     }
 }
 
+/// How a live value reached the client: the `via` argument of every snapshot callback
+/// (`MessagesListener.on_messages`, `ConversationsListener.on_conversations`,
+/// `UnreadCountListener.on_unread_count`), mirroring the core's `Snapshot::via`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Delivery {
+    /// The offline cache, before the network answered (`from_cache` is true exactly then).
+    Cache,
+    /// The sync WebSocket.
+    Socket,
+    /// HTTP polling: the socket was down, refused or stalled, or `RealtimeMode.Polling` was
+    /// chosen.
+    Polling,
+    /// A local change re-rendered the last value (this device's outgoing messages).
+    Local,
+}
+
+impl From<sdk::Delivery> for Delivery {
+    fn from(via: sdk::Delivery) -> Self {
+        match via {
+            sdk::Delivery::Cache => Delivery::Cache,
+            sdk::Delivery::Socket => Delivery::Socket,
+            sdk::Delivery::Polling => Delivery::Polling,
+            sdk::Delivery::Local => Delivery::Local,
+            // `sdk::Delivery` is `#[non_exhaustive]`: a transport the core adds later reads as
+            // HTTP polling (the fallback transport) until it is mirrored here.
+            _ => Delivery::Polling,
+        }
+    }
+}
+
 /// What `/.well-known/opencom.json` says about a deployment.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Discovery {
@@ -451,4 +481,22 @@ impl From<sdk::Attachment> for Attachment {
 /// Converts a list at the boundary.
 pub(crate) fn list<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
     items.into_iter().map(U::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_delivery_maps_to_its_namesake() {
+        let pairs = [
+            (sdk::Delivery::Cache, Delivery::Cache),
+            (sdk::Delivery::Socket, Delivery::Socket),
+            (sdk::Delivery::Polling, Delivery::Polling),
+            (sdk::Delivery::Local, Delivery::Local),
+        ];
+        for (core, host) in pairs {
+            assert_eq!(Delivery::from(core), host, "{core:?}");
+        }
+    }
 }

@@ -113,6 +113,23 @@ class Mock:
     def fault(self, **fault: object) -> None:
         self.control("POST", "/_mock/faults", fault)
 
+    def set_ws_enabled(self, enabled: bool) -> dict:
+        """Accepts (True) or refuses (False: 503 before the upgrade) sync WebSockets."""
+        return self.control("POST", "/_mock/ws", {"enabled": enabled})
+
+    def drop_ws_connections(self) -> dict:
+        """Closes every open sync WebSocket abruptly, as a network loss would."""
+        return self.control("POST", "/_mock/ws/drop", {})
+
+    def ws(self) -> dict:
+        """The sync socket's state: `enabled`, open `connections`, …"""
+        return self.control("GET", "/_mock/ws")
+
+    def require(self, *functions: str) -> None:
+        """Fails (never skips) when the mock lacks a function a test needs."""
+        missing = sorted(set(functions) - self.functions())
+        assert not missing, f"server-mock does not implement {missing}"
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -209,15 +226,16 @@ class Collector(
         self.threads.add(thread_name())
         self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
 
-    # MessagesListener / ConversationsListener / UnreadCountListener / ConnectionStateListener
-    def on_messages(self, messages, from_cache):
-        self._put(("messages", messages, from_cache))
+    # MessagesListener / ConversationsListener / UnreadCountListener / ConnectionStateListener:
+    # snapshots arrive as (kind, value, from_cache, via).
+    def on_messages(self, messages, from_cache, via):
+        self._put(("messages", messages, from_cache, via))
 
-    def on_conversations(self, conversations, from_cache):
-        self._put(("conversations", conversations, from_cache))
+    def on_conversations(self, conversations, from_cache, via):
+        self._put(("conversations", conversations, from_cache, via))
 
-    def on_unread_count(self, count, from_cache):
-        self._put(("unread", count, from_cache))
+    def on_unread_count(self, count, from_cache, via):
+        self._put(("unread", count, from_cache, via))
 
     def on_state(self, state):
         self._put(("state", state))
@@ -267,15 +285,24 @@ class LogCollector(oc.LogSink):
         return await asyncio.wait_for(scan(), timeout)
 
 
+#: A poll interval no test outlives: with it, a live value can only have come over the socket.
+HOUR_S = 3600.0
+#: A quick poll interval, for tests where polling delivers.
+POLL_S = 0.2
+
+
 def builder(mock: Mock, storage=None, **options) -> "oc.ClientBuilder":
-    """A builder for the mock: polling (the mock has no WebSocket), quick polls, no retries
-    unless asked, no heartbeat."""
+    """A builder for the mock, as apps run it: the WebSocket (with an hour between polls, so
+    polling cannot deliver unless a test asks for quick polls), no retries unless asked, no
+    heartbeat. `realtime=oc.RealtimeMode.POLLING` polls every `POLL_S` unless told otherwise."""
+    realtime = options.get("realtime", oc.RealtimeMode.WEB_SOCKET)
+    default_poll = HOUR_S if realtime == oc.RealtimeMode.WEB_SOCKET else POLL_S
     b = (
         oc.ClientBuilder(mock.url, mock.workspace_id)
         .origin("https://app.example.com")
         .device(oc.DeviceInfo(platform="ios", os="iOS 18.1", device_type="mobile"))
-        .realtime(options.get("realtime", oc.RealtimeMode.POLLING))
-        .poll_interval(timedelta(seconds=options.get("poll_interval", 0.2)))
+        .realtime(realtime)
+        .poll_interval(timedelta(seconds=options.get("poll_interval", default_poll)))
         .heartbeat_interval(None)
         .retry_policy(oc.RetryPolicy(max_attempts=options.get("max_attempts", 1)))
         .request_timeout(timedelta(seconds=options.get("request_timeout", 10.0)))

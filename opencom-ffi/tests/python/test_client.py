@@ -357,7 +357,8 @@ async def test_listener_calls_come_from_sdk_threads(mock):
     listener = Collector()
     subscription = client.watch_connection_state(listener)
     kind, state = await listener.next()
-    assert (kind, state) == ("state", oc.ConnectionState.POLLING)
+    # WebSocket mode, not started: the socket is being opened.
+    assert (kind, state) == ("state", oc.ConnectionState.CONNECTING)
     assert listener.threads == {"opencom-sdk"}
     assert thread_name() != "opencom-sdk"
     assert subscription.is_active()

@@ -4,6 +4,7 @@ import com.opencom.sdk.AttributeValue
 import com.opencom.sdk.ClientBuilder
 import com.opencom.sdk.ConnectionState
 import com.opencom.sdk.ConnectionStateListener
+import com.opencom.sdk.Delivery
 import com.opencom.sdk.DeliveryState
 import com.opencom.sdk.DeviceInfo
 import com.opencom.sdk.Message
@@ -74,12 +75,26 @@ class Recorder<T> {
     }
 }
 
+/** One `onMessages` call: the list, whether it came from the offline cache, and how it arrived. */
+data class Delivered(val messages: List<Message>, val fromCache: Boolean, val via: Delivery)
+
 class MessagesRecorder : MessagesListener {
-    val snapshots = Recorder<List<Message>>()
+    val snapshots = Recorder<Delivered>()
     val errors = Recorder<OpencomException>()
-    override fun onMessages(messages: List<Message>, fromCache: Boolean) = snapshots.put(messages)
+    override fun onMessages(messages: List<Message>, fromCache: Boolean, via: Delivery) =
+        snapshots.put(Delivered(messages, fromCache, via))
     override fun onError(error: OpencomException) = errors.put(error)
+
+    /** The first snapshot holding a message that matches [predicate], within the deadline. */
+    suspend fun untilMessage(predicate: (Message) -> Boolean): Delivered =
+        snapshots.until { delivered -> delivered.messages.any(predicate) }
 }
+
+/** A poll interval no test outlives: with it, a live value can only have come over the socket. */
+val HOUR: Duration = Duration.ofHours(1)
+
+/** A quick poll interval, for tests where polling delivers. */
+val QUICK_POLL: Duration = Duration.ofMillis(200)
 
 class StateRecorder : ConnectionStateListener {
     val states = Recorder<ConnectionState>()
@@ -99,12 +114,20 @@ class JourneyTest {
         mock.close()
     }
 
-    private fun builder(storage: Storage? = null): ClientBuilder {
+    /**
+     * A builder for the mock, as apps run it: the WebSocket with an hour between polls (so only the
+     * socket can deliver a live value); in polling mode, quick polls.
+     */
+    private fun builder(
+        storage: Storage? = null,
+        realtime: RealtimeMode = RealtimeMode.WEB_SOCKET,
+        pollInterval: Duration = if (realtime == RealtimeMode.WEB_SOCKET) HOUR else QUICK_POLL,
+    ): ClientBuilder {
         var b = ClientBuilder(mock.url, mock.workspaceId)
             .origin("https://app.example.com")
             .device(DeviceInfo(platform = "android", os = "Android 15", deviceType = "mobile"))
-            .realtime(RealtimeMode.POLLING)
-            .pollInterval(Duration.ofMillis(200))
+            .realtime(realtime)
+            .pollInterval(pollInterval)
             .heartbeatInterval(null)
             .retryPolicy(RetryPolicy(maxAttempts = 1u))
         if (storage != null) b = b.storage(storage)
@@ -214,16 +237,22 @@ class JourneyTest {
         val listener = MessagesRecorder()
         val subscription = conversations.watchMessages(conversation.id, listener)
         try {
-            listener.snapshots.until { true } // the current snapshot first
+            // The current snapshot first, from the server over the socket (nothing cached).
+            val first = listener.snapshots.until { true }
+            assertEquals(Delivery.SOCKET, first.via)
+            assertFalse(first.fromCache)
             val handle = conversations.send(conversation.id, OutgoingMessage(text = "Hello from Kotlin"))
             val localId = handle.localId()
-            listener.snapshots.until { list -> list.any { it.localId == localId } }
+            val echoed = listener.untilMessage { it.localId == localId }
+            assertEquals(Delivery.LOCAL, echoed.via, "the local echo is a local change")
             val messageId = handle.sent()
-            listener.snapshots.until { list -> list.any { it.id == messageId && it.delivery == DeliveryState.Sent } }
+            listener.untilMessage { it.id == messageId && it.delivery == DeliveryState.Sent }
 
             val replyId = mock.agentReply(conversation.id, "Hi from the agent")
-            val withReply = listener.snapshots.until { list -> list.any { it.id == replyId } }
-            val reply = withReply.first { it.id == replyId }
+            val withReply = listener.untilMessage { it.id == replyId }
+            // An hour between polls: only the socket can have delivered it.
+            assertEquals(Delivery.SOCKET, withReply.via)
+            val reply = withReply.messages.first { it.id == replyId }
             assertEquals(SenderType.Agent, reply.senderType)
             assertEquals("Hi from the agent", reply.content)
             assertFalse(Thread.currentThread().name in listener.snapshots.threads)
@@ -238,11 +267,52 @@ class JourneyTest {
 
     @Test
     fun `connection state listener gets the current state first`() = runBlocking {
-        val client = builder().build()
+        val client = builder(realtime = RealtimeMode.POLLING).build()
         val listener = StateRecorder()
         val subscription = client.watchConnectionState(listener)
         assertEquals(ConnectionState.POLLING, listener.states.until { true })
         subscription.close()
+    }
+
+    @Test
+    fun `in polling mode the agent reply arrives by polling`() = runBlocking {
+        val client = builder(realtime = RealtimeMode.POLLING).build()
+        client.start()
+        val conversation = client.conversations().getOrCreate()
+        val listener = MessagesRecorder()
+        val subscription = client.conversations().watchMessages(conversation.id, listener)
+        try {
+            assertEquals(Delivery.POLLING, listener.snapshots.until { true }.via)
+            val replyId = mock.agentReply(conversation.id, "polled")
+            assertEquals(Delivery.POLLING, listener.untilMessage { it.id == replyId }.via)
+            assertEquals(0, mock.wsConnections(), "polling mode opens no socket")
+        } finally {
+            subscription.cancel()
+        }
+    }
+
+    @Test
+    fun `a dropped and refused socket fails over to polling`() = runBlocking {
+        val client = builder(pollInterval = QUICK_POLL).build()
+        client.start()
+        val states = StateRecorder()
+        val stateSubscription = client.watchConnectionState(states)
+        val conversation = client.conversations().getOrCreate()
+        val listener = MessagesRecorder()
+        val subscription = client.conversations().watchMessages(conversation.id, listener)
+        try {
+            assertEquals(Delivery.SOCKET, listener.snapshots.until { true }.via)
+            states.states.until { it == ConnectionState.CONNECTED }
+            mock.setWsEnabled(false)
+            mock.dropWsConnections()
+            states.states.until { it == ConnectionState.DISCONNECTED }
+            val replyId = mock.agentReply(conversation.id, "during the outage")
+            assertEquals(Delivery.POLLING, listener.untilMessage { it.id == replyId }.via)
+            assertEquals(0, mock.wsConnections())
+        } finally {
+            subscription.cancel()
+            stateSubscription.close()
+        }
     }
 
     @Test

@@ -72,6 +72,21 @@ class MockServer : AutoCloseable {
 
     fun functions(): String = control("GET", "/_mock/info")
 
+    /** Accepts (`true`) or refuses (`false`: 503 before the upgrade) sync WebSockets. */
+    fun setWsEnabled(enabled: Boolean) {
+        control("POST", "/_mock/ws", "{\"enabled\": $enabled}")
+    }
+
+    /** Closes every open sync WebSocket abruptly, as a network loss would. */
+    fun dropWsConnections() {
+        control("POST", "/_mock/ws/drop", "{}")
+    }
+
+    /** The number of open sync WebSockets. */
+    fun wsConnections(): Int =
+        Regex("\"connections\"\\s*:\\s*(\\d+)").find(control("GET", "/_mock/ws"))?.groupValues?.get(1)?.toInt()
+            ?: error("no connections count in /_mock/ws")
+
     /** Makes the mock agent answer in a conversation; returns the message id. */
     fun agentReply(conversationId: String, text: String): String {
         val answer = control("POST", "/_mock/conversations/$conversationId/agent-reply", "{\"text\": \"$text\"}")
