@@ -1196,7 +1196,7 @@ export class FakeClient implements Ffi.OpencomClientLike {
           const list = this.messageList(watch.conversationId);
           this.mine(watch.conversationId);
           value = list;
-          send = () => watch.listener.onMessages(list, false);
+          send = () => watch.listener.onMessages(list, false, Ffi.Delivery.Socket);
           break;
         }
         case 'conversations': {
@@ -1205,13 +1205,13 @@ export class FakeClient implements Ffi.OpencomClientLike {
             .sort((a, b) => b.updatedAt - a.updatedAt)
             .map((c) => this.summary(c));
           value = list;
-          send = () => watch.listener.onConversations(list, false);
+          send = () => watch.listener.onConversations(list, false, Ffi.Delivery.Socket);
           break;
         }
         case 'unread': {
           const count = this.fake.conversationsOf(this.me().id).reduce((n, c) => n + c.unread, 0);
           value = count;
-          send = () => watch.listener.onUnreadCount(count, false);
+          send = () => watch.listener.onUnreadCount(count, false, Ffi.Delivery.Socket);
           break;
         }
         case 'connection': {
