@@ -10,7 +10,8 @@ const common = {
     '^react-native-opencom/jest$': '<rootDir>/src/jest/index.ts',
     '^react-native-opencom$': '<rootDir>/src/jest/index.ts',
   },
-  modulePathIgnorePatterns: ['<rootDir>/lib/'],
+  // lib/ is the build output; fixtures/app is an app with its own node_modules and Jest config.
+  modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/fixtures/'],
 };
 
 module.exports = {

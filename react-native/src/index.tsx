@@ -36,8 +36,12 @@ export * from './api';
  */
 export const OpencomNative: Native = new Proxy({} as Native, {
   get(_target, prop) {
-    if (typeof prop === 'symbol') {
-      // Inspection (console.log, util.inspect, Symbol.toStringTag) must not load native code.
+    // Inspection (String(), console.log, JSON, Symbol.toStringTag) and promise resolution
+    // (`then`) must not load native code: the generated API has none of these names.
+    if (typeof prop === 'symbol' || prop in Object.prototype) {
+      return Reflect.get(_target, prop);
+    }
+    if (prop === 'then' || prop === 'toJSON' || prop === '$$typeof') {
       return undefined;
     }
     let loaded: Native;
