@@ -18,7 +18,9 @@
 #      android and ios, its own Jest test through react-native-opencom/jest
 #  11. Jest unit tests (provider + hooks on the in-memory fake)
 #  12. Jest integration tests (the hooks on the real Rust client over N-API, against server-mock)
-#  13. generation keeps built jniLibs/ and the xcframework
+#  13. generation keeps built jniLibs/ and the xcframework; `release.sh all` end to end with the
+#      real ubrn and stand-ins for cargo-ndk/Xcode: the libraries land where CMake and the
+#      podspec look and the release tarball holds them
 # Each build step counts as one check, each Jest test as one test. Prints a final
 # `N passed, N failed` line and exits non-zero on any failure.
 #
@@ -152,5 +154,7 @@ fi
 jest_suite unit
 SERVER_MOCK_BIN="$root/target/debug/server-mock" jest_suite integration --runInBand
 step "generate keeps built jniLibs/ and the xcframework" bash scripts/test-generate-keeps-native.sh
+step "release.sh all on stand-in toolchains: ubrn's commands, jniLibs + xcframework packed" \
+  bash scripts/test-release-fake-toolchain.sh
 
 summary
