@@ -140,6 +140,10 @@ step "npm pack (prepack: generate + lib/)" \
   bash -c "npm pack --json --pack-destination '$pack_dir' >'$pack_dir/pack.json'" || summary
 tarball="$pack_dir/$(node -p "require('$pack_dir/pack.json')[0].filename")"
 step "packed file list (npm pack --json) as expected" node scripts/check-pack.js "$pack_dir/pack.json"
+# What `npm pack --dry-run` (as a reviewer runs it) would pack, on the tree prepack just made.
+step "npm pack --dry-run --json lists the same files" bash -c "
+  npm pack --dry-run --json --ignore-scripts >'$pack_dir/dry-run.json' 2>/dev/null &&
+  node scripts/check-pack.js '$pack_dir/dry-run.json' --same-as '$pack_dir/pack.json'"
 step "tsc --noEmit (strict)" npx --no-install tsc --noEmit -p tsconfig.json
 step "C++: g++ -Wall -Werror + link --no-undefined" bash scripts/compile-cpp.sh
 step "C++ as android/CMakeLists.txt: clang++ -std=c++17 -Werror (+ cpp-adapter)" bash scripts/compile-android-cpp.sh

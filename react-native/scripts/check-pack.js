@@ -8,7 +8,8 @@
 //  - every file package.json's entry points, android/build.gradle, android/CMakeLists.txt and
 //    Opencom.podspec point at is in the tarball;
 //  - with --require-native: the jniLibs of every ABI and the xcframework too (a release).
-// Usage: node scripts/check-pack.js <pack.json> [--require-native]
+//  - with --same-as <other.json>: the same files as that list (npm pack --dry-run vs npm pack).
+// Usage: node scripts/check-pack.js <pack.json> [--require-native] [--same-as <other.json>]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -16,6 +17,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const [jsonFile, ...flags] = process.argv.slice(2);
 const requireNative = flags.includes('--require-native');
+const sameAs = flags.includes('--same-as') ? flags[flags.indexOf('--same-as') + 1] : undefined;
 const problems = [];
 
 const packed = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
@@ -175,6 +177,12 @@ if (requireNative) {
   problems.push(...nativeMissing.map((f) => `missing native library: ${f}`));
 } else if (nativeMissing.length) {
   console.log(`check-pack: no native libraries (not built on this machine): ${nativeMissing.join(', ')}`);
+}
+
+if (sameAs) {
+  const other = new Set(JSON.parse(fs.readFileSync(sameAs, 'utf8'))[0].files.map((f) => f.path));
+  for (const f of files) if (!other.has(f)) problems.push(`only in ${jsonFile}: ${f}`);
+  for (const f of other) if (!files.has(f)) problems.push(`only in ${sameAs}: ${f}`);
 }
 
 if (problems.length) {
