@@ -10,7 +10,11 @@ const common = {
     '^react-native-opencom/jest$': '<rootDir>/src/jest/index.ts',
     '^react-native-opencom$': '<rootDir>/src/jest/index.ts',
   },
-  modulePathIgnorePatterns: ['<rootDir>/lib/'],
+  // lib/ is the build output; fixtures/app is an app with its own node_modules and Jest config.
+  modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/fixtures/'],
+  // A deadline, not a delay: on a cold transform cache and a loaded 2-core CI machine the first
+  // render of a suite (React Native's modules transformed on first use) exceeded Jest's 5 s.
+  testTimeout: 30_000,
 };
 
 module.exports = {

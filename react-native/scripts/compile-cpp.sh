@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the generated C++ (JSI bindings + TurboModule installer) with g++ -std=c++20 -Wall
 # -Werror against react-native 0.81.5's JSI and CallInvoker headers and ubrn's C++ runtime
-# headers, and links it into a shared library together with React Native's jsi.cpp and the Rust
+# headers (the copy vendored into the package: cpp/uniffi-bindgen-react-native/includes), and
+# links it into a shared library together with React Native's jsi.cpp and the Rust
 # staticlib (target/debug/libopencom_ffi.a) with -Wl,--no-undefined: every symbol the generated
 # code calls exists in the Rust library. Hermes itself is not available on Linux: this checks
 # compile + link, not run time. Output in build/cpp/.
@@ -21,7 +22,7 @@ rm -rf "$out"
 mkdir -p "$out"
 flags=(-std=c++20 -Wall -Werror -fPIC -O0
   -I "$rn/jsi" -I "$rn/callinvoker"
-  -I node_modules/uniffi-bindgen-react-native/cpp/includes
+  -I cpp/uniffi-bindgen-react-native/includes
   -I cpp -I cpp/generated)
 
 compile() {

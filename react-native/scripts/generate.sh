@@ -37,7 +37,15 @@ meta=$(nm -D --defined-only "$lib" | grep -c UNIFFI_META || true)
 [ "$meta" -gt 0 ] || fail "$lib has no UNIFFI_META symbols (stripped?): the bindings would be empty"
 
 cd "$here"
-rm -rf src/generated src/native cpp android ios ./*.podspec build/napi
+# Remove the previous output, but never the native libraries built by scripts/release.sh:
+# android/src/main/jniLibs (ubrn build android) and OpencomFfiFramework.xcframework (ubrn build
+# ios, at the package root). A release generates first and builds after, and `npm pack` (whose
+# prepack generates again) must still find them.
+rm -rf src/generated src/native cpp ios ./*.podspec build/napi
+if [ -d android ]; then
+  find android ! -type d ! -path 'android/src/main/jniLibs/*' -delete
+  find android -depth -type d -empty -delete
+fi
 
 echo "== ubrn generate jsi bindings"
 # ubrn looks for the workspace Cargo.toml in the current directory only.
@@ -60,6 +68,24 @@ if grep -rl "@ubjs/core" src/generated build/napi src/native cpp; then
   fail "@ubjs/core is still imported by the files above"
 fi
 
+echo "== vendor ubrn's C++ runtime headers; make the platform glue installable"
+# The generated C++ includes ubrn's header-only runtime (cpp/includes of the npm package).
+# ubrn's podspec depends on a `uniffi-bindgen-react-native` pod that an app's autolinking never
+# finds (it is not an app dependency), and its CMakeLists.txt runs `node` to locate the npm
+# package, which Android Studio's Gradle does not have on PATH. So the headers are copied into
+# the package (cpp/uniffi-bindgen-react-native/, with ubrn's MPL-2.0 licence) and the glue
+# points at them (scripts/patch-glue.js; it fails if ubrn's output changed shape).
+ubrn_pkg="$here/node_modules/uniffi-bindgen-react-native"
+vendored=cpp/uniffi-bindgen-react-native
+mkdir -p "$vendored"
+cp -R "$ubrn_pkg/cpp/includes" "$vendored/includes"
+cp "$ubrn_pkg/LICENSE" "$vendored/LICENSE"
+printf '%s\n' \
+  "Header-only C++ runtime of uniffi-bindgen-react-native $(node -p "require('$ubrn_pkg/package.json').version")," \
+  "copied from its npm package (cpp/includes) by scripts/generate.sh. MPL-2.0: see LICENSE." \
+  "Source: https://github.com/jhugman/uniffi-bindgen-react-native" >"$vendored/README"
+node scripts/patch-glue.js
+
 echo "== let tsc check the generated TypeScript"
 # ubrn marks its TypeScript `// @ts-nocheck`; it passes `strict` without it, so the package's
 # typecheck covers it. Exception: the N-API loader (build/napi/opencom_ffi-ffi.ts) is written for
@@ -73,7 +99,9 @@ expected=(
   cpp/react-native-opencom.cpp cpp/react-native-opencom.h
   src/native/index.tsx src/native/NativeOpencom.ts
   android/build.gradle android/CMakeLists.txt android/cpp-adapter.cpp
-  android/src/main/AndroidManifest.xml
+  android/src/main/AndroidManifest.xml android/src/main/AndroidManifestNew.xml
+  android/proguard-rules.pro android/gradle.properties
+  cpp/uniffi-bindgen-react-native/includes/UniffiCallInvoker.h
   android/src/main/java/com/opencom/reactnative/OpencomModule.kt
   android/src/main/java/com/opencom/reactnative/OpencomPackage.kt
   ios/Opencom.h ios/Opencom.mm Opencom.podspec

@@ -3,7 +3,14 @@
  * (`index.tsx`, which installs the TurboModule) and the Jest entry (`jest/index.ts`, which
  * uses the in-memory fake).
  */
-export { setDefaultBindings, getDefaultBindings, type OpencomBindings } from './bindings';
+export {
+  setDefaultBindings,
+  getDefaultBindings,
+  setBindingsLoader,
+  OpencomNativeUnavailableError,
+  type OpencomBindings,
+  type OpencomUnavailableReason,
+} from './bindings';
 export type { OpencomConfig } from './config';
 export {
   OpencomSdkError,

@@ -36,23 +36,92 @@ export interface OpencomBindings {
 }
 
 let defaultBindings: OpencomBindings | undefined;
+let loader: (() => OpencomBindings) | undefined;
+
+/** Why the native module could not be used: see {@link OpencomNativeUnavailableError}. */
+export type OpencomUnavailableReason =
+  /** `react-native-opencom` was imported, but its TurboModule is not in this JS runtime. */
+  | 'NativeModuleMissing'
+  /** Nothing set bindings: neither the app entry, nor the Jest entry, nor a `bindings` prop. */
+  | 'NoBindings';
 
 /**
- * Sets the bindings an `OpencomProvider` uses when it is given none. `react-native-opencom`
- * sets the native TurboModule on import; `react-native-opencom/jest` sets the in-memory fake.
+ * Thrown on the first *use* of the SDK (an `<OpencomProvider>` without `bindings` rendering,
+ * `getDefaultBindings()`, any member of `OpencomNative`) when the native module is absent:
+ * Expo Go, react-native-web, Jest without the mock, an app binary built before the package was
+ * installed, or the old architecture. Importing the package never throws.
+ */
+export class OpencomNativeUnavailableError extends Error {
+  override readonly name = 'OpencomNativeUnavailableError';
+  /** A stable code to test for, whatever the message says. */
+  readonly code = 'OPENCOM_NATIVE_UNAVAILABLE';
+  readonly reason: OpencomUnavailableReason;
+  /** What the native loader threw, when it threw. */
+  override readonly cause: unknown;
+
+  constructor(reason: OpencomUnavailableReason, cause?: unknown) {
+    super(unavailableMessage(reason, cause));
+    this.reason = reason;
+    this.cause = cause;
+  }
+}
+
+function unavailableMessage(reason: OpencomUnavailableReason, cause: unknown): string {
+  if (reason === 'NoBindings') {
+    return (
+      'react-native-opencom: no bindings. Import the package from "react-native-opencom" (it ' +
+      'loads the native TurboModule on first use), pass `bindings` to <OpencomProvider>, or ' +
+      'use "react-native-opencom/jest" in tests.'
+    );
+  }
+  const detail = cause instanceof Error ? cause.message : cause === undefined ? '' : String(cause);
+  return (
+    'react-native-opencom: the native module "Opencom" is not available in this JavaScript ' +
+    'runtime' +
+    (detail ? ` (${detail})` : '') +
+    '. It runs only in an app binary built with the package, on the New Architecture. ' +
+    'Fix: Expo Go cannot load it: use a development build (`npx expo prebuild`, then ' +
+    '`npx expo run:android` / `run:ios`); in a bare app, rebuild after installing ' +
+    '(`cd ios && pod install`, then build the app again); the web is not supported; in Jest, ' +
+    "add `jest.mock('react-native-opencom', () => jest.requireActual('react-native-opencom/jest'))`."
+  );
+}
+
+/**
+ * Sets the bindings an `OpencomProvider` uses when it is given none.
+ * `react-native-opencom/jest` sets the in-memory fake; tests may set their own.
  */
 export function setDefaultBindings(bindings: OpencomBindings | undefined): void {
   defaultBindings = bindings;
 }
 
-/** The bindings set by {@link setDefaultBindings}; throws when there are none. */
+/**
+ * Registers how to load the native bindings on first use (the app entry does, so that importing
+ * the package never touches the native module). A loader that throws makes
+ * {@link getDefaultBindings} throw {@link OpencomNativeUnavailableError}; it is asked again on
+ * the next use.
+ */
+export function setBindingsLoader(load: (() => OpencomBindings) | undefined): void {
+  loader = load;
+}
+
+/**
+ * The bindings set by {@link setDefaultBindings}, else those of the registered loader (loaded
+ * once). Throws {@link OpencomNativeUnavailableError} when there are none.
+ */
 export function getDefaultBindings(): OpencomBindings {
-  if (!defaultBindings) {
-    throw new Error(
-      'react-native-opencom: no native bindings. Import the package from "react-native-opencom" ' +
-        '(it installs the TurboModule), pass `bindings` to <OpencomProvider>, or use ' +
-        '"react-native-opencom/jest" in tests.',
-    );
+  if (defaultBindings) {
+    return defaultBindings;
   }
-  return defaultBindings;
+  if (!loader) {
+    throw new OpencomNativeUnavailableError('NoBindings');
+  }
+  let loaded: OpencomBindings;
+  try {
+    loaded = loader();
+  } catch (e) {
+    throw new OpencomNativeUnavailableError('NativeModuleMissing', e);
+  }
+  defaultBindings = loaded;
+  return loaded;
 }
