@@ -23,8 +23,12 @@ use server_mock::{NewArticle, ServerMock};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
+    // The embedded server-mock shares this process's subscriber: its WebSocket library
+    // (tungstenite, through axum) prints every frame it receives at TRACE, session tokens
+    // included. The SDK uses no tungstenite, so capping that target hides only the server's side.
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string());
     tracing_subscriber::fmt()
-        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".to_string()))
+        .with_env_filter(format!("{filter},tungstenite=info"))
         .init();
 
     // 1. Where to talk to: a real deployment, or an embedded server-mock.
