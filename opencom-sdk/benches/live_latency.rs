@@ -84,8 +84,15 @@ async fn measure_outage(poll: Duration, samples: usize) -> Vec<Duration> {
         .watch_messages(&conversation.id)
         .unwrap();
     let mut seen = stream.next().await.unwrap().unwrap().value.len();
+    let mut states = client.connection_state();
     mock.set_ws_enabled(false);
     mock.drop_ws_connections();
+    // Measure from the moment the client knows the socket is gone.
+    while let Some(state) = states.next().await {
+        if state == opencom_sdk::ConnectionState::Disconnected {
+            break;
+        }
+    }
     let mut latencies = Vec::with_capacity(samples);
     for i in 0..samples {
         let started = Instant::now();
