@@ -54,6 +54,7 @@
 //! - [`identity::user_hash`] computes the identity-verification HMAC — on your server.
 
 mod attributes;
+mod backoff;
 mod client;
 mod clock;
 mod config;

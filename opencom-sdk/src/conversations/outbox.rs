@@ -12,7 +12,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -701,12 +700,6 @@ fn prune_sent(st: &mut State) {
     }
 }
 
-fn backoff(failures: u32) -> Duration {
-    let base = 100u64.saturating_mul(1 << failures.min(8));
-    let capped = base.min(10_000);
-    Duration::from_millis(capped / 2 + rand::random::<u64>() % (capped / 2 + 1))
-}
-
 /// Sends one conversation's items in order until none is left or the queue pauses.
 async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
     loop {
@@ -733,7 +726,7 @@ async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
                     tracing::warn!(error = %error, "sending keeps failing; pausing this conversation's queue");
                     return;
                 }
-                let wait = backoff(outbox.failures(&item.local_id));
+                let wait = crate::backoff::outbox_delay(outbox.failures(&item.local_id));
                 drop(inner);
                 tokio::time::sleep(wait).await;
             }
