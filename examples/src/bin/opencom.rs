@@ -352,24 +352,13 @@ impl TokenFile {
     }
 
     fn write(&self, value: &Value) -> Result<(), StorageError> {
-        use std::io::Write;
-        #[cfg(unix)]
-        use std::os::unix::fs::OpenOptionsExt;
         let io = |e: std::io::Error| StorageError::Io {
             message: e.to_string(),
         };
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let tmp = self.path.with_extension("json.tmp");
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        options.mode(0o600);
-        let mut file = options.open(&tmp).map_err(io)?;
-        file.write_all(value.to_string().as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, &self.path).map_err(io)
+        opencom_sdk::write_atomic(&self.path, value.to_string().as_bytes()).map_err(io)
     }
 
     fn url(&self) -> Option<String> {
