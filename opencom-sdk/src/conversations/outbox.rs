@@ -121,7 +121,7 @@ impl SendHandle {
     /// on repeated failures (the error is returned; the message stays queued).
     pub async fn sent(&self) -> Result<String> {
         let Some(outbox) = self.outbox.upgrade() else {
-            return Err(Error::config("the client was dropped"));
+            return Err(Error::ClientDropped);
         };
         let mut changes = outbox.version.subscribe();
         loop {
@@ -137,7 +137,7 @@ impl SendHandle {
                 _ => {}
             }
             if changes.changed().await.is_err() {
-                return Err(Error::config("the client was dropped"));
+                return Err(Error::ClientDropped);
             }
         }
     }
@@ -731,6 +731,25 @@ async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
                 tokio::time::sleep(wait).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod handle_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_handle_outliving_its_client_says_so() {
+        let handle = SendHandle {
+            local_id: "l1".into(),
+            outbox: Weak::new(),
+            sent_id: Arc::new(OnceLock::new()),
+        };
+        let err = handle.sent().await.err();
+        assert_eq!(err, Some(Error::ClientDropped));
+        let err = Error::ClientDropped;
+        assert!(!err.is_transient());
+        assert_eq!(err.to_string(), "the client was dropped");
     }
 }
 
