@@ -47,23 +47,22 @@ use opencom_sdk::{
 use serde_json::json;
 
 /// Why an import or export stopped as a whole (per-file problems are counted as `failed`).
-#[derive(Debug)]
+///
+/// Both variants carry the error they wrap as [`source`](std::error::Error::source).
+#[derive(Debug, thiserror::Error)]
 pub enum ArticlesError {
     /// A request failed in a way no other file would escape (permissions, network, session).
-    Sdk(Error),
+    #[error("{0}")]
+    Sdk(#[from] Error),
     /// The directory could not be read or written.
+    #[error("cannot use {}: {source}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// The I/O error.
+        #[source]
         source: std::io::Error,
     },
-}
-
-impl From<Error> for ArticlesError {
-    fn from(err: Error) -> Self {
-        Self::Sdk(err)
-    }
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> ArticlesError + '_ {
@@ -591,6 +590,18 @@ pub async fn export(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_carry_what_they_wrap_as_source() {
+        use std::error::Error as _;
+        let sdk = ArticlesError::from(Error::Timeout);
+        assert_eq!(sdk.to_string(), "the request timed out");
+        let source = sdk.source().unwrap();
+        assert_eq!(source.downcast_ref::<Error>(), Some(&Error::Timeout));
+        let io = io_error(Path::new("/tmp/articles"))(std::io::Error::other("disk full"));
+        assert_eq!(io.to_string(), "cannot use /tmp/articles: disk full");
+        assert_eq!(io.source().unwrap().to_string(), "disk full");
+    }
 
     #[test]
     fn front_matter_is_parsed() {

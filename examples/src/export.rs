@@ -13,32 +13,22 @@ use serde_json::{json, Value};
 use opencom_sdk::ConversationStatus;
 
 /// Why an export stopped. What was written before stays in the file, ready to resume.
-#[derive(Debug)]
+///
+/// Both variants carry the error they wrap as [`source`](std::error::Error::source).
+#[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// A request failed.
-    Sdk(opencom_sdk::Error),
+    #[error("{0}")]
+    Sdk(#[from] opencom_sdk::Error),
     /// The file could not be read or written.
+    #[error("cannot write {}: {source}", path.display())]
     Io {
         /// The export file.
         path: std::path::PathBuf,
         /// The I/O error.
+        #[source]
         source: std::io::Error,
     },
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Sdk(err) => write!(f, "{err}"),
-            Self::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
-        }
-    }
-}
-
-impl From<opencom_sdk::Error> for ExportError {
-    fn from(err: opencom_sdk::Error) -> Self {
-        Self::Sdk(err)
-    }
 }
 
 fn status_text(status: &ConversationStatus) -> String {
@@ -185,4 +175,25 @@ pub async fn conversations(
     flushed?;
     out.get_ref().sync_all().map_err(&fail)?;
     Ok(Summary { exported, skipped })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_what_they_wrap_as_source() {
+        use std::error::Error as _;
+        let sdk = ExportError::from(opencom_sdk::Error::Timeout);
+        assert_eq!(sdk.to_string(), "the request timed out");
+        let source = sdk.source().unwrap();
+        assert_eq!(
+            source.downcast_ref::<opencom_sdk::Error>(),
+            Some(&opencom_sdk::Error::Timeout)
+        );
+        let io = io_failure(Path::new("/tmp/x.jsonl"))(std::io::Error::other("disk full"));
+        assert_eq!(io.to_string(), "cannot write /tmp/x.jsonl: disk full");
+        assert_eq!(io.source().unwrap().to_string(), "disk full");
+    }
 }

@@ -458,3 +458,50 @@ async fn login_with_an_emailed_code() {
         1
     );
 }
+
+/// A token file holding valid JSON that is not an object (`[]`, `42`) is a clear error (exit 4)
+/// on every path that reads it, never a panic, and is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_file_that_is_not_an_object_is_a_clear_error() {
+    let mock = ServerMock::start().await.unwrap();
+    mock.create_agent(
+        &mock.workspace_id(),
+        "ana@example.com",
+        PASSWORD,
+        Role::Agent,
+    );
+    let url = mock.url();
+    for foreign in ["[]", "42", "\"tokens\"", "true"] {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("opencom");
+        std::fs::create_dir_all(&dir).unwrap();
+        let tokens = dir.join("tokens.json");
+        std::fs::write(&tokens, foreign).unwrap();
+        let runs: [&[&str]; 3] = [
+            // The deployment comes from the file.
+            &["inbox", "list"],
+            // Restoring the session reads it.
+            &["--url", &url, "inbox", "list"],
+            // Signing in writes it.
+            &[
+                "--url",
+                &url,
+                "login",
+                "--email",
+                "ana@example.com",
+                "--password",
+                PASSWORD,
+            ],
+        ];
+        for args in runs {
+            let (code, _, err) = opencom(home.path(), args).await;
+            assert_eq!(code, 4, "{foreign} {args:?}: {err}");
+            assert!(!err.contains("panicked"), "{foreign} {args:?}: {err}");
+            assert!(
+                err.contains("not a JSON object") && err.contains("tokens.json"),
+                "{foreign} {args:?}: {err}"
+            );
+        }
+        assert_eq!(std::fs::read_to_string(&tokens).unwrap(), foreign);
+    }
+}

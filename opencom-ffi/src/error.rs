@@ -113,6 +113,11 @@ impl From<opencom_sdk::Error> for OpencomError {
             E::Decode { message } => OpencomError::Decode { detail: message },
             E::Config { message } => OpencomError::Config { detail: message },
             E::Storage { message } => OpencomError::Storage { detail: message },
+            // The bindings keep what hosts have always seen here (no new exception type); an
+            // FFI host cannot drop the client under a live handle anyway.
+            E::ClientDropped => OpencomError::Config {
+                detail: E::ClientDropped.to_string(),
+            },
             other => OpencomError::Internal {
                 detail: other.to_string(),
             },

@@ -181,15 +181,29 @@ pub(crate) struct Config {
 impl Config {
     /// The storage key prefix for this deployment + workspace.
     pub(crate) fn storage_namespace(&self) -> String {
-        let host = self.deployment_url.host_str().unwrap_or("deployment");
-        let port = self
-            .deployment_url
-            .port()
-            .map(|p| format!(":{p}"))
-            .unwrap_or_default();
-        let path = self.deployment_url.path().trim_end_matches('/');
-        format!("opencom/v1/{host}{port}{path}/{}/", self.workspace_id)
+        visitor_namespace(&self.deployment_url, &self.workspace_id)
     }
+}
+
+/// The storage key prefix of everything kept for one deployment:
+/// `opencom/v1/<host>[:<port>]<path>` (no trailing slash; the default port and a trailing `/`
+/// are left out). Both the visitor client ([`visitor_namespace`]) and the workspace client
+/// (its token key) live under it; the keys are what existing installations have stored, so the
+/// spelling must never change.
+pub(crate) fn deployment_namespace(deployment_url: &Url) -> String {
+    let host = deployment_url.host_str().unwrap_or("deployment");
+    let port = deployment_url
+        .port()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let path = deployment_url.path().trim_end_matches('/');
+    format!("opencom/v1/{host}{port}{path}")
+}
+
+/// The visitor client's prefix for one workspace of a deployment:
+/// `<deployment namespace>/<workspace id>/`.
+pub(crate) fn visitor_namespace(deployment_url: &Url, workspace_id: &str) -> String {
+    format!("{}/{workspace_id}/", deployment_namespace(deployment_url))
 }
 
 /// Host services chosen on the builder.

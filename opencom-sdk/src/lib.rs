@@ -54,6 +54,7 @@
 //! - [`identity::user_hash`] computes the identity-verification HMAC — on your server.
 
 mod attributes;
+mod backoff;
 mod client;
 mod clock;
 mod config;
@@ -111,7 +112,7 @@ pub use routes::{
 };
 pub use secret::Secret;
 pub use session::SessionInfo;
-pub use storage::{FileStorage, MemoryStorage, Storage, StorageError};
+pub use storage::{write_atomic, FileStorage, MemoryStorage, Storage, StorageError};
 pub use tickets::{
     FieldKind, FormField, FormValue, NewTicket, Ticket, TicketComment, TicketDetail, TicketForm,
     TicketPriority, TicketStatus, TicketsClient,

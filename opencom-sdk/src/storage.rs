@@ -237,6 +237,53 @@ fn key_for_file_name(name: &str) -> Option<String> {
     (file_name_for(&key) == name).then_some(key)
 }
 
+/// Replaces the file at `path` with `bytes` atomically: a reader (or the next start after a
+/// crash) finds the old content or the new one, never a mix.
+///
+/// The bytes go to a temporary file (`.tmp-<random>`) in the same directory, which is flushed
+/// to disk (`fsync`) and renamed over `path`; the directory is then flushed too, so the rename
+/// itself survives a crash. On unix a newly written file has mode `0600` (owner only), since the
+/// SDK's files hold session tokens. The directory must exist. On failure the temporary file is
+/// removed and `path` is left as it was.
+///
+/// [`FileStorage`] writes every value this way; hosts keeping their own small files (the
+/// `opencom` CLI's token file, for one) can reuse it.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("tokens.json");
+/// opencom_sdk::write_atomic(&path, br#"{"url":"https://example.convex.cloud"}"#)?;
+/// opencom_sdk::write_atomic(&path, b"{}")?;
+/// assert_eq!(std::fs::read(&path)?, b"{}");
+/// #[cfg(unix)]
+/// {
+///     use std::os::unix::fs::PermissionsExt;
+///     assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let tmp = dir.join(format!(".tmp-{:016x}", rand::random::<u64>()));
+    let write = || -> std::io::Result<()> {
+        let mut file = create_private(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // Make the rename itself durable (not possible everywhere, e.g. on Windows).
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 /// Creates (truncating) a file that only its owner can read and write.
 fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
@@ -287,25 +334,8 @@ impl Storage for FileStorage {
         .map_err(|e| StorageError::Io {
             message: format!("cannot encode value: {e}"),
         })?;
-        self.blocking(move |dir| {
-            let tmp = dir.join(format!(".tmp-{:016x}", rand::random::<u64>()));
-            let write = || -> std::io::Result<()> {
-                let mut file = create_private(&tmp)?;
-                file.write_all(&record)?;
-                file.sync_all()?;
-                std::fs::rename(&tmp, &path)?;
-                // Make the rename itself durable.
-                if let Ok(d) = std::fs::File::open(&dir) {
-                    let _ = d.sync_all();
-                }
-                Ok(())
-            };
-            write().map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                io_error(&path, e)
-            })
-        })
-        .await
+        self.blocking(move |_| write_atomic(&path, &record).map_err(|e| io_error(&path, e)))
+            .await
     }
 
     async fn remove(&self, key: &str) -> Result<(), StorageError> {
@@ -369,6 +399,31 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn write_atomic_replaces_privately_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens.json");
+        write_atomic(&path, b"old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("tokens.json")]);
+        // A failed write (no such directory) leaves no file and reports the error.
+        let missing = dir.path().join("absent").join("x.json");
+        assert!(write_atomic(&missing, b"x").is_err());
+        assert!(!missing.exists());
     }
 
     #[test]

@@ -326,6 +326,24 @@ impl From<StorageError> for Failure {
     }
 }
 
+/// The error for a token file holding valid JSON that is not an object.
+fn not_an_object(path: &std::path::Path, value: &Value) -> StorageError {
+    let kind = match value {
+        Value::Array(_) => "an array",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Null | Value::Object(_) => "something else",
+    };
+    StorageError::Io {
+        message: format!(
+            "the token file {} holds {kind}, not a JSON object: move it away or delete it, \
+             then log in again",
+            path.display()
+        ),
+    }
+}
+
 /// The token file: `{"url": …, "values": {key: value}}`, written with mode 0600.
 #[derive(Debug)]
 struct TokenFile {
@@ -341,39 +359,43 @@ impl TokenFile {
         Some(base.join("opencom").join("tokens.json"))
     }
 
+    /// The file's object; `{}` when there is no file or it is not JSON at all (an interrupted
+    /// write of an older version), as before. Valid JSON that is not an object (`[]`, `42`) is
+    /// somebody else's file: refused with [`not_an_object`], never overwritten.
     fn read(&self) -> Result<Value, StorageError> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(raw) => Ok(serde_json::from_str(&raw).unwrap_or_else(|_| json!({}))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(json!({})),
-            Err(e) => Err(StorageError::Io {
-                message: e.to_string(),
-            }),
+        let raw = match std::fs::read_to_string(&self.path) {
+            Ok(raw) => raw,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(json!({})),
+            Err(e) => {
+                return Err(StorageError::Io {
+                    message: e.to_string(),
+                })
+            }
+        };
+        match serde_json::from_str::<Value>(&raw) {
+            Ok(value @ Value::Object(_)) => Ok(value),
+            // `null` indexes like an empty object (it always worked): kept.
+            Ok(Value::Null) | Err(_) => Ok(json!({})),
+            Ok(other) => Err(not_an_object(&self.path, &other)),
         }
     }
 
     fn write(&self, value: &Value) -> Result<(), StorageError> {
-        use std::io::Write;
-        #[cfg(unix)]
-        use std::os::unix::fs::OpenOptionsExt;
         let io = |e: std::io::Error| StorageError::Io {
             message: e.to_string(),
         };
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let tmp = self.path.with_extension("json.tmp");
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        options.mode(0o600);
-        let mut file = options.open(&tmp).map_err(io)?;
-        file.write_all(value.to_string().as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, &self.path).map_err(io)
+        opencom_sdk::write_atomic(&self.path, value.to_string().as_bytes()).map_err(io)
     }
 
-    fn url(&self) -> Option<String> {
-        self.read().ok()?.get("url")?.as_str().map(str::to_owned)
+    fn url(&self) -> Result<Option<String>, StorageError> {
+        Ok(self
+            .read()?
+            .get("url")
+            .and_then(Value::as_str)
+            .map(str::to_owned))
     }
 
     fn set_url(&self, url: &str) -> Result<(), StorageError> {
@@ -515,17 +537,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         let (mock, client) = demo().await?;
         (Some(mock), client, None)
     } else {
-        let url = cli
+        let given = cli
             .url
             .clone()
-            .or_else(|| std::env::var("OPENCOM_URL").ok())
-            .or_else(|| file.as_ref().and_then(TokenFile::url))
-            .ok_or_else(|| {
-                Failure::new(
-                    1,
-                    "no deployment: pass --url, set OPENCOM_URL or use --demo",
-                )
-            })?;
+            .or_else(|| std::env::var("OPENCOM_URL").ok());
+        let url = match given {
+            Some(url) => Some(url),
+            None => file.as_ref().map(TokenFile::url).transpose()?.flatten(),
+        }
+        .ok_or_else(|| {
+            Failure::new(
+                1,
+                "no deployment: pass --url, set OPENCOM_URL or use --demo",
+            )
+        })?;
         let file =
             file.ok_or_else(|| Failure::new(1, "neither $XDG_CONFIG_HOME nor $HOME is set"))?;
         let path = file.path.clone();

@@ -12,7 +12,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -122,7 +121,7 @@ impl SendHandle {
     /// on repeated failures (the error is returned; the message stays queued).
     pub async fn sent(&self) -> Result<String> {
         let Some(outbox) = self.outbox.upgrade() else {
-            return Err(Error::config("the client was dropped"));
+            return Err(Error::ClientDropped);
         };
         let mut changes = outbox.version.subscribe();
         loop {
@@ -138,7 +137,7 @@ impl SendHandle {
                 _ => {}
             }
             if changes.changed().await.is_err() {
-                return Err(Error::config("the client was dropped"));
+                return Err(Error::ClientDropped);
             }
         }
     }
@@ -701,12 +700,6 @@ fn prune_sent(st: &mut State) {
     }
 }
 
-fn backoff(failures: u32) -> Duration {
-    let base = 100u64.saturating_mul(1 << failures.min(8));
-    let capped = base.min(10_000);
-    Duration::from_millis(capped / 2 + rand::random::<u64>() % (capped / 2 + 1))
-}
-
 /// Sends one conversation's items in order until none is left or the queue pauses.
 async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
     loop {
@@ -733,11 +726,30 @@ async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
                     tracing::warn!(error = %error, "sending keeps failing; pausing this conversation's queue");
                     return;
                 }
-                let wait = backoff(outbox.failures(&item.local_id));
+                let wait = crate::backoff::outbox_delay(outbox.failures(&item.local_id));
                 drop(inner);
                 tokio::time::sleep(wait).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod handle_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_handle_outliving_its_client_says_so() {
+        let handle = SendHandle {
+            local_id: "l1".into(),
+            outbox: Weak::new(),
+            sent_id: Arc::new(OnceLock::new()),
+        };
+        let err = handle.sent().await.err();
+        assert_eq!(err, Some(Error::ClientDropped));
+        let err = Error::ClientDropped;
+        assert!(!err.is_transient());
+        assert_eq!(err.to_string(), "the client was dropped");
     }
 }
 

@@ -97,6 +97,12 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// The [`Opencom`](crate::Opencom) client this handle belongs to was dropped before the
+    /// operation finished, so it never will. Keep the client alive for as long as its handles
+    /// (e.g. a [`SendHandle`](crate::SendHandle)) are awaited; a queued message is still sent by
+    /// the next client on the same storage.
+    #[error("the client was dropped")]
+    ClientDropped,
 }
 
 impl Error {

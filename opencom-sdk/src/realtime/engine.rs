@@ -18,7 +18,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use backon::BackoffBuilder;
 use convex_sync_types::{
     types::SerializedArgs, AuthenticationToken, ClientMessage, Query, QueryId,
     QuerySetModification, ServerMessage, SessionId, StateModification, StateVersion, Timestamp,
@@ -271,7 +270,7 @@ impl Worker {
     }
 
     async fn run(mut self) {
-        let mut backoff = new_backoff();
+        let mut backoff = crate::backoff::reconnect();
         loop {
             // Closed while paused or while nobody watches: wait for a reason to connect.
             while self.paused || self.queries.is_empty() {
@@ -304,7 +303,7 @@ impl Worker {
                     self.set_state(ConnectionState::Disconnected);
                 }
             }
-            let delay = backoff.next().unwrap_or(Duration::from_secs(15));
+            let delay = backoff.next().unwrap_or(crate::backoff::RECONNECT_MAX);
             let sleep = tokio::time::sleep(delay);
             tokio::pin!(sleep);
             loop {
@@ -549,7 +548,7 @@ impl Worker {
                 if !conn.healthy {
                     conn.healthy = true;
                     self.ever_connected = true;
-                    *backoff = new_backoff();
+                    *backoff = crate::backoff::reconnect();
                     self.set_state(ConnectionState::Connected);
                 }
                 Ok(())
@@ -609,16 +608,6 @@ fn add(id: u32, entry: &Entry) -> Result<QuerySetModification, End> {
         journal: None,
         component_path: None,
     }))
-}
-
-/// Reconnect delays: 250 ms doubling to 15 s, with jitter, forever.
-fn new_backoff() -> backon::ExponentialBackoff {
-    backon::ExponentialBuilder::default()
-        .with_min_delay(Duration::from_millis(250))
-        .with_max_delay(Duration::from_secs(15))
-        .with_jitter()
-        .without_max_times()
-        .build()
 }
 
 fn now_ms() -> u64 {

@@ -153,7 +153,7 @@ pub(crate) async fn run<S: LiveSource, T: Clone + PartialEq + Send + 'static>(
     };
     let mut generations = source.generations();
     let mut cached_done = false;
-    let mut failures = 0u32;
+    let mut retries = crate::backoff::live_retries();
     loop {
         let args = match source.args().await {
             Ok(args) => args,
@@ -161,8 +161,8 @@ pub(crate) async fn run<S: LiveSource, T: Clone + PartialEq + Send + 'static>(
                 if !out.error(e).await {
                     return;
                 }
-                failures += 1;
-                tokio::time::sleep(retry_delay(failures)).await;
+                let wait = retries.next().unwrap_or(crate::backoff::LIVE_RETRY_MAX);
+                tokio::time::sleep(wait).await;
                 continue;
             }
         };
@@ -245,7 +245,7 @@ pub(crate) async fn run<S: LiveSource, T: Clone + PartialEq + Send + 'static>(
                 },
             };
             if let Some((value, via)) = polled {
-                failures = 0;
+                retries = crate::backoff::live_retries();
                 match out.raw(value, via).await {
                     None => return,
                     Some(false) => {}
@@ -266,9 +266,4 @@ fn first_poll(state: ConnectionState) -> Instant {
         ConnectionState::Connecting => Instant::now() + FIRST_CONNECT_GRACE,
         _ => Instant::now(),
     }
-}
-
-/// Backoff between attempts after `failures` consecutive failures to get arguments.
-fn retry_delay(failures: u32) -> Duration {
-    Duration::from_millis((250u64 << failures.min(6)).min(15_000))
 }

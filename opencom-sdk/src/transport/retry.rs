@@ -93,16 +93,13 @@ impl RetryPolicy {
     }
 
     pub(crate) fn backoff(&self) -> ExponentialBuilder {
-        let builder = ExponentialBuilder::default()
-            .with_min_delay(self.min_delay)
-            .with_max_delay(self.max_delay)
-            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
-            .with_total_delay(Some(self.max_total_delay));
-        if self.jitter {
-            builder.with_jitter()
-        } else {
-            builder
-        }
+        crate::backoff::retries(
+            self.min_delay,
+            self.max_delay,
+            self.max_attempts.saturating_sub(1) as usize,
+            self.max_total_delay,
+            self.jitter,
+        )
     }
 
     /// The delay before the next try: `Retry-After` wins over the backoff's own delay, within

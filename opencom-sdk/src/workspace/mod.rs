@@ -243,13 +243,7 @@ impl WorkspaceClientBuilder {
                 reason: "must be greater than zero".into(),
             });
         }
-        let host = deployment_url.host_str().unwrap_or("deployment");
-        let port = deployment_url
-            .port()
-            .map(|p| format!(":{p}"))
-            .unwrap_or_default();
-        let path = deployment_url.path().trim_end_matches('/');
-        let key = format!("opencom/v1/{host}{port}{path}/workspace/tokens");
+        let key = tokens_key(&deployment_url);
         let trust = crate::config::trust_settings(&self.root_pems, false)?;
         let transport = ConvexHttp::new(
             deployment_url,
@@ -750,9 +744,43 @@ impl CurrentUser {
     }
 }
 
+/// Where the agent's tokens are stored: `<deployment namespace>/workspace/tokens`.
+fn tokens_key(deployment_url: &url::Url) -> String {
+    format!(
+        "{}/workspace/tokens",
+        crate::config::deployment_namespace(deployment_url)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stored keys are what installed apps and CLIs already hold: they must not move.
+    #[test]
+    fn storage_keys_are_pinned() {
+        let cases = [
+            ("http://127.0.0.1:3210", "opencom/v1/127.0.0.1:3210"),
+            ("http://127.0.0.1:3210/", "opencom/v1/127.0.0.1:3210"),
+            (
+                "https://happy-otter-123.convex.cloud",
+                "opencom/v1/happy-otter-123.convex.cloud",
+            ),
+            ("https://example.com:443/", "opencom/v1/example.com"),
+            (
+                "https://example.com:8443/api/",
+                "opencom/v1/example.com:8443/api",
+            ),
+        ];
+        for (url, prefix) in cases {
+            let url = url::Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert_eq!(tokens_key(&url), format!("{prefix}/workspace/tokens"));
+            assert_eq!(
+                crate::config::visitor_namespace(&url, "ws_1"),
+                format!("{prefix}/ws_1/")
+            );
+        }
+    }
 
     #[test]
     fn current_user_drops_the_identity_secret() {

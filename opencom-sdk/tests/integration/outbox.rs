@@ -6,7 +6,7 @@ use crate::common;
 use std::time::Duration;
 
 use common::Harness;
-use opencom_sdk::{DeliveryState, OutgoingMessage, Storage, MAX_FAILURES};
+use opencom_sdk::{DeliveryState, Error, OutgoingMessage, Storage, MAX_FAILURES};
 use server_mock::{Fault, FaultKind};
 
 fn visitor_texts(h: &Harness, conversation_id: &str) -> Vec<String> {
@@ -611,4 +611,28 @@ fn a_dead_sender_is_restarted_by_resume_outbox() {
     assert_eq!(visitor_texts(&h, &conversation), vec!["stranded"]);
     drop(fresh);
     drop(h);
+}
+
+/// A handle awaited after its client is gone ends with `ClientDropped` (not `Config`: nothing
+/// is misconfigured), also while the message is between retries.
+#[tokio::test]
+async fn a_handle_outliving_its_client_ends_with_client_dropped() {
+    let h = Harness::new().await;
+    let client = h.client();
+    client.start().await.unwrap();
+    let conversation = client.conversations().create().await.unwrap();
+    h.mock
+        .faults()
+        .inject(on("messages:send", FaultKind::Status(503), 1000));
+    let handle = client
+        .conversations()
+        .send(&conversation.id, OutgoingMessage::text("orphaned"))
+        .await
+        .unwrap();
+    drop(client);
+    let result = tokio::time::timeout(Duration::from_secs(20), handle.sent())
+        .await
+        .expect("the handle settles once the client is gone");
+    assert_eq!(result, Err(Error::ClientDropped));
+    assert!(!Error::ClientDropped.is_transient());
 }

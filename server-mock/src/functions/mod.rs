@@ -1,4 +1,5 @@
-//! The emulated Opencom functions, one file per Opencom module (`convex/<module>.ts`).
+//! The emulated Opencom functions, one module per Opencom module (`convex/<module>.ts`): a file,
+//! or a folder split by concern where the module is large (`articles/`, `collections/`).
 //!
 //! Each module has a `register` that adds its public functions to the [`Registry`]. To add a
 //! module (tickets, articles, …): write `src/functions/<module>.rs` with handlers ported from
@@ -17,7 +18,6 @@ pub(crate) mod common_issue_buttons;
 pub(crate) mod conversations;
 pub(crate) mod discovery;
 pub(crate) mod events;
-pub(crate) mod help_center_authoring;
 pub(crate) mod identity_verification;
 pub(crate) mod messages;
 pub(crate) mod messenger_settings;
@@ -47,7 +47,6 @@ pub(crate) fn registry() -> Registry {
     conversations::register(&mut registry);
     discovery::register(&mut registry);
     events::register(&mut registry);
-    help_center_authoring::register(&mut registry);
     identity_verification::register(&mut registry);
     messages::register(&mut registry);
     messenger_settings::register(&mut registry);

@@ -2,7 +2,7 @@
 //! (`listHierarchyForVisitor`) and the public reads gated by the workspace's
 //! `helpCenterAccessPolicy` (`get`, `list`, `listHierarchy`; signed-in members with
 //! `articles.read` see every collection of their workspace unless `publicOnly`). The agent
-//! writes live in [`super::help_center_authoring`].
+//! writes live in [`authoring`].
 
 use std::collections::HashSet;
 
@@ -16,9 +16,12 @@ use crate::db::{Db, Doc, DocExt};
 use crate::registry::{Ctx, Registry};
 use crate::validator::v::*;
 
+pub(crate) mod authoring;
+
 const NOT_AUTHORIZED_COLLECTIONS: &str = "Not authorized to list collections for this visitor";
 
 pub(crate) fn register(r: &mut Registry) {
+    authoring::register(r);
     r.query(
         "collections:listHierarchyForVisitor",
         object(vec![

@@ -2,7 +2,7 @@
 //! `searchForVisitor`, `getForVisitor`), the public reads gated by the workspace's
 //! `helpCenterAccessPolicy` (`get`, `list`, `search`; signed-in members with `articles.read`
 //! see every article of their workspace, any status) and `submitFeedback`. The agent writes
-//! live in [`super::help_center_authoring`].
+//! live in [`authoring`] and [`assets`].
 //!
 //! A visitor-visible article is published and not `internal` (a missing `visibility` counts as
 //! public). Audience rules are not evaluated: the control API cannot set them, so every
@@ -17,12 +17,17 @@ use crate::db::{doc, Db, Doc, DocExt};
 use crate::registry::{Ctx, Registry};
 use crate::validator::v::*;
 
+mod assets;
+mod authoring;
+
 /// At most this many results from the search functions.
 const SEARCH_LIMIT: usize = 20;
 /// The prefix of an article-asset reference in markdown.
 const ASSET_PREFIX: &str = "oc-asset://";
 
 pub(crate) fn register(r: &mut Registry) {
+    authoring::register(r);
+    assets::register(r);
     r.query(
         "articles:listForVisitor",
         object(vec![
@@ -435,6 +440,44 @@ fn submit_feedback(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
         now,
     );
     Ok(json!(id))
+}
+
+/// `"Article not found"`.
+pub(super) const ARTICLE_NOT_FOUND: &str = "Article not found";
+
+/// An article id: a public or an internal article.
+pub(super) fn article_id() -> crate::validator::Validator {
+    union(vec![id("articles"), id("internalArticles")])
+}
+
+/// `ensureUniqueSlug` with an excluded row (the one being renamed keeps its own slug free).
+pub(crate) fn unique_slug_except(
+    db: &Db,
+    table: &str,
+    workspace_id: &str,
+    base: &str,
+    except: Option<&str>,
+) -> String {
+    let taken = |slug: &str| {
+        db.find(table, |d| {
+            d.str_field("workspaceId") == Some(workspace_id)
+                && d.str_field("slug") == Some(slug)
+                && Some(d.id()) != except
+        })
+        .is_some()
+    };
+    let mut slug = base.to_owned();
+    let mut counter = 1u32;
+    while taken(&slug) {
+        slug = format!("{base}-{counter}");
+        counter += 1;
+    }
+    slug
+}
+
+/// A row of `table` by id, if it is one.
+pub(crate) fn row<'a>(db: &'a Db, table: &str, id: &str) -> Option<&'a Doc> {
+    db.get(id).filter(|_| db.table_of(id) == Some(table))
 }
 
 #[cfg(test)]
