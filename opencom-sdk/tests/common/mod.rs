@@ -166,3 +166,18 @@ impl HarnessRef<'_> {
             .expect("valid config")
     }
 }
+
+/// How long a live-stream test waits for one snapshot before it fails.
+pub const LIVE_LIMIT: Duration = Duration::from_secs(20);
+
+/// The next snapshot of a live stream, failing the test instead of hanging.
+pub async fn next_snapshot<T, S>(stream: &mut S) -> opencom_sdk::Snapshot<T>
+where
+    S: futures::Stream<Item = Result<opencom_sdk::Snapshot<T>, opencom_sdk::Error>> + Unpin,
+{
+    tokio::time::timeout(LIVE_LIMIT, futures::StreamExt::next(stream))
+        .await
+        .expect("a snapshot within the limit")
+        .expect("the stream is open")
+        .expect("a snapshot, not an error")
+}

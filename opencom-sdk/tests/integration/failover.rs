@@ -3,27 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use common::next_snapshot as next;
 
 use std::time::Duration;
 
 use common::{Harness, HOUR};
 use futures::{Stream, StreamExt};
-use opencom_sdk::{ConnectionState, Delivery, Error, Message, Snapshot};
+use opencom_sdk::{ConnectionState, Delivery, Message};
 use server_mock::Transport;
 
 const LIMIT: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(200);
-
-async fn next<T, S>(stream: &mut S) -> Snapshot<T>
-where
-    S: Stream<Item = Result<Snapshot<T>, Error>> + Unpin,
-{
-    tokio::time::timeout(LIMIT, stream.next())
-        .await
-        .expect("a snapshot within the limit")
-        .expect("the stream is open")
-        .expect("a snapshot, not an error")
-}
 
 fn texts(messages: &[Message]) -> Vec<&str> {
     messages.iter().map(|m| m.content.as_str()).collect()

@@ -2,27 +2,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use common::next_snapshot as next;
 
 use std::time::Duration;
 
 use common::Harness;
-use futures::{Stream, StreamExt};
-use opencom_sdk::{Delivery, Error, OutgoingMessage, Snapshot};
+use futures::StreamExt;
+use opencom_sdk::{Delivery, OutgoingMessage};
 use server_mock::{Fault, FaultKind};
 
 const LIMIT: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(100);
-
-async fn next<T, S>(stream: &mut S) -> Snapshot<T>
-where
-    S: Stream<Item = Result<Snapshot<T>, Error>> + Unpin,
-{
-    tokio::time::timeout(LIMIT, stream.next())
-        .await
-        .expect("a snapshot within the limit")
-        .expect("the stream is open")
-        .expect("a snapshot, not an error")
-}
 
 fn auto_events(h: &Harness, kind: &str) -> usize {
     h.calls_to("events:trackAutoEvent")

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use common::next_snapshot as next;
 
 use std::time::Duration;
 
@@ -14,18 +15,6 @@ use opencom_sdk::{
 };
 
 const LIMIT: Duration = Duration::from_secs(20);
-
-/// The next item, failing the test instead of hanging.
-async fn next<T, S>(stream: &mut S) -> Snapshot<T>
-where
-    S: Stream<Item = Result<Snapshot<T>, Error>> + Unpin,
-{
-    tokio::time::timeout(LIMIT, stream.next())
-        .await
-        .expect("a snapshot within the limit")
-        .expect("the stream is open")
-        .expect("a snapshot, not an error")
-}
 
 /// Waits for a snapshot satisfying `pred`, returning it.
 async fn until<T, S>(stream: &mut S, mut pred: impl FnMut(&T) -> bool) -> Snapshot<T>
