@@ -8,6 +8,7 @@
 //! cargo bench -p opencom-sdk --bench live_latency            # 1000 replies each
 //! LATENCY_SAMPLES=200 cargo bench -p opencom-sdk --bench live_latency
 //! LATENCY_ONLY=one-thread cargo bench -p opencom-sdk --bench live_latency   # the first case only
+//! LATENCY_ONLY=polling cargo bench -p opencom-sdk --bench live_latency     # polling, 1,000 replies
 //! ```
 #![allow(
     clippy::unwrap_used,
@@ -235,6 +236,19 @@ fn main() {
     let only = std::env::var("LATENCY_ONLY").unwrap_or_default();
     let only_one = only == "one-thread";
     runtime.block_on(async {
+        if only == "polling" {
+            let polling = measure(RealtimeMode::Polling, Duration::from_millis(50), samples).await;
+            let mut all = polling.clone();
+            all.sort();
+            report("polling (50 ms interval)", &all);
+            let mut short = polling[..polling.len().min(100)].to_vec();
+            short.sort();
+            report("polling, thread <= 100", &short);
+            let mut long = polling[polling.len().saturating_sub(100)..].to_vec();
+            long.sort();
+            report("polling, thread ~1000", &long);
+            return;
+        }
         if only == "raw-convex" {
             report(
                 "convex crate alone, one thread",
@@ -270,12 +284,15 @@ fn main() {
         );
         let spread = measure_spread(samples + 10).await;
         report("websocket, 10 threads", &spread);
-        let polling = measure(
-            RealtimeMode::Polling,
-            Duration::from_millis(50),
-            samples.min(300),
-        )
-        .await;
+        let polling = measure(RealtimeMode::Polling, Duration::from_millis(50), samples).await;
         report("polling (50 ms interval)", &sorted(&polling));
+        report(
+            "polling, thread <= 100",
+            &sorted(&polling[..polling.len().min(100)]),
+        );
+        report(
+            "polling, thread ~1000",
+            &sorted(&polling[polling.len().saturating_sub(100)..]),
+        );
     });
 }
