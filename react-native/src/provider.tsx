@@ -153,8 +153,31 @@ type Pending = (clients: OpencomClients | null, error: OpencomSdkError | null) =
 
 const NO_PREFIXES: readonly string[] = Object.freeze([]);
 
+/**
+ * The default bindings, or — when they cannot be loaded — a stand-in whose every use throws the
+ * loader's `OpencomNativeUnavailableError`: the client build in the provider's effect then fails
+ * into `status: 'error'`, and hooks' actions resolve to `{ ok: false }`, instead of a crash.
+ */
+function bindingsOrUnavailable(): OpencomBindings {
+  try {
+    return getDefaultBindings();
+  } catch (unavailable) {
+    return new Proxy({} as OpencomBindings, {
+      get(_target, prop) {
+        // Not a thenable, and inert to inspection (React DevTools, pretty-format).
+        if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') {
+          return undefined;
+        }
+        throw unavailable;
+      },
+    });
+  }
+}
+
 export function OpencomProvider({ config, bindings, children }: OpencomProviderProps): React.JSX.Element {
-  const resolvedBindings = React.useMemo(() => bindings ?? getDefaultBindings(), [bindings]);
+  // Where the native module is absent (Expo Go, web), rendering must not throw: the provider
+  // reports `status: 'error'` with the loader's error instead, and the app keeps running.
+  const resolvedBindings = React.useMemo(() => bindings ?? bindingsOrUnavailable(), [bindings]);
   const key = configKey(config);
   // The config is read when the client is built; a new object with the same settings is no change.
   const configRef = React.useRef(config);
