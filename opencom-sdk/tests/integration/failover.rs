@@ -19,6 +19,23 @@ fn texts(messages: &[Message]) -> Vec<&str> {
     messages.iter().map(|m| m.content.as_str()).collect()
 }
 
+/// An agent reply, and the next snapshot: it shows the reply last and arrived `via`.
+async fn reply_arrives_via<S>(
+    h: &Harness,
+    stream: &mut S,
+    conversation_id: &str,
+    text: &str,
+    via: Delivery,
+) where
+    S: futures::Stream<Item = Result<opencom_sdk::Snapshot<Vec<Message>>, opencom_sdk::Error>>
+        + Unpin,
+{
+    h.mock.agent_reply(conversation_id, text);
+    let snapshot = next(stream).await;
+    assert_eq!(texts(&snapshot.value).last(), Some(&text));
+    assert_eq!(snapshot.via, via, "{text}");
+}
+
 /// Waits until the connection state stream reports `wanted`.
 async fn state_reaches(
     states: &mut (impl Stream<Item = ConnectionState> + Unpin),
@@ -48,10 +65,14 @@ async fn with_an_hour_between_polls_every_value_comes_over_the_socket() {
         .unwrap();
     let first = next(&mut stream).await;
     assert_eq!(first.via, Delivery::Socket);
-    h.mock.agent_reply(&conversation.id, "over the socket");
-    let second = next(&mut stream).await;
-    assert_eq!(texts(&second.value).last(), Some(&"over the socket"));
-    assert_eq!(second.via, Delivery::Socket);
+    reply_arrives_via(
+        &h,
+        &mut stream,
+        &conversation.id,
+        "over the socket",
+        Delivery::Socket,
+    )
+    .await;
     let http_lists: Vec<_> = h
         .calls_to("messages:list")
         .into_iter()
@@ -118,10 +139,14 @@ async fn a_socket_refused_from_the_start_is_polled_at_once() {
         .unwrap();
     let first = next(&mut stream).await;
     assert_eq!(first.via, Delivery::Polling);
-    h.mock.agent_reply(&conversation.id, "polled");
-    let second = next(&mut stream).await;
-    assert_eq!(texts(&second.value).last(), Some(&"polled"));
-    assert_eq!(second.via, Delivery::Polling);
+    reply_arrives_via(
+        &h,
+        &mut stream,
+        &conversation.id,
+        "polled",
+        Delivery::Polling,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -207,14 +232,14 @@ async fn a_hanging_upgrade_is_polled_around_and_the_socket_taken_when_it_answers
         Delivery::Polling,
         "served while the upgrade hangs"
     );
-    h.mock
-        .agent_reply(&conversation.id, "behind a black-holing proxy");
-    let second = next(&mut stream).await;
-    assert_eq!(
-        texts(&second.value).last(),
-        Some(&"behind a black-holing proxy")
-    );
-    assert_eq!(second.via, Delivery::Polling);
+    reply_arrives_via(
+        &h,
+        &mut stream,
+        &conversation.id,
+        "behind a black-holing proxy",
+        Delivery::Polling,
+    )
+    .await;
     // The upgrade timed out (the state says so) and is retried; once answered, the socket serves.
     state_reaches(&mut states, ConnectionState::Disconnected).await;
     h.mock.hang_ws_upgrade(false);
@@ -250,14 +275,14 @@ async fn a_stalled_socket_is_noticed_polled_around_and_replaced() {
 
     // Connected, then silent: no transitions, no pings; the socket stays open.
     h.mock.stall_ws(true);
-    h.mock
-        .agent_reply(&conversation.id, "while the socket is stalled");
-    let during = next(&mut stream).await;
-    assert_eq!(
-        texts(&during.value).last(),
-        Some(&"while the socket is stalled")
-    );
-    assert_eq!(during.via, Delivery::Polling);
+    reply_arrives_via(
+        &h,
+        &mut stream,
+        &conversation.id,
+        "while the socket is stalled",
+        Delivery::Polling,
+    )
+    .await;
     state_reaches(&mut states, ConnectionState::Disconnected).await;
 
     h.mock.stall_ws(false);
