@@ -24,8 +24,9 @@ use crate::realtime::{ConnectionState, Realtime, RealtimeMode};
 use crate::session::{SessionInfo, SessionManager};
 use crate::storage::Storage;
 use crate::tickets::TicketsClient;
-use crate::transport::{fns, ConvexHttp, RetryPolicy, TransportError};
+use crate::transport::{ConvexHttp, RetryPolicy, TransportError};
 use crate::visitor::VisitorClient;
+use crate::wire::functions as fns;
 
 /// Builds an [`Opencom`] client. Every setting is checked in [`build`](Self::build), which is the
 /// only fallible step.
@@ -714,7 +715,7 @@ impl Opencom {
         Ok(self
             .inner
             .transport
-            .call(fns::DISCOVERY_METADATA, Default::default())
+            .call(fns::DISCOVERY_METADATA, &crate::wire::NoArgs {})
             .await?)
     }
 }

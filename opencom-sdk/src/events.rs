@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::client::Inner;
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// The result of tracking an automatic event.
 #[derive(Debug, Clone, PartialEq, Eq)]

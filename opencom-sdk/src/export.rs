@@ -8,7 +8,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::client::Inner;
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// The export format's version; bumped on any incompatible change.
 pub const EXPORT_SCHEMA_VERSION: u32 = 1;
@@ -75,7 +75,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     by_session.insert("sessionId".into(), json!(creds.session_id));
     let visitor = inner
         .transport
-        .call(fns::VISITOR_BY_SESSION, by_session)
+        .call(fns::VISITOR_BY_SESSION, &by_session)
         .await?;
     out.raw(&format!(
         "{{\"schemaVersion\":{EXPORT_SCHEMA_VERSION},\"exportedAt\":{},\"workspaceId\":",

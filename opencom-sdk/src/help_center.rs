@@ -10,7 +10,7 @@ use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::session::Credentials;
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// A help-center article as a visitor sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +254,11 @@ impl HelpCenterClient<'_> {
         let mut args = Map::new();
         args.insert("slug".into(), json!(slug));
         args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
-        let value = self.inner.transport.call(fns::ARTICLE_PUBLIC, args).await?;
+        let value = self
+            .inner
+            .transport
+            .call(fns::ARTICLE_PUBLIC, &args)
+            .await?;
         if value.is_null() {
             return Ok(None);
         }
@@ -271,7 +275,7 @@ impl HelpCenterClient<'_> {
         args.insert("visitorId".into(), json!(creds.visitor_id));
         self.inner
             .transport
-            .call(fns::ARTICLE_FEEDBACK, args)
+            .call(fns::ARTICLE_FEEDBACK, &args)
             .await
             .map(|_| ())
             .map_err(Into::into)

@@ -80,6 +80,7 @@ mod storage;
 mod tickets;
 mod transport;
 mod visitor;
+mod wire;
 #[cfg(feature = "workspace")]
 pub mod workspace;
 

@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 use crate::client::{Discovery, Inner};
 use crate::doc::{flag, strings, text};
 use crate::error::{Error, Result};
-use crate::transport::{fns, Function};
+use crate::transport::Function;
+use crate::wire::functions as fns;
 
 /// How long configuration is trusted before it is fetched again.
 pub const CONFIG_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -129,7 +130,7 @@ impl MessengerClient<'_> {
         let mut args = Map::new();
         args.insert("workspaceId".into(), json!(inner.config.workspace_id));
         args.extend(extra);
-        match inner.transport.call(function, args).await {
+        match inner.transport.call(function, &args).await {
             Ok(value) => {
                 if let Ok(mut values) = inner.config_cache.values.lock() {
                     values.insert(key.to_owned(), (now, value.clone()));
@@ -204,7 +205,7 @@ impl MessengerClient<'_> {
         let v = self
             .inner
             .transport
-            .call(fns::OFFICE_HOURS_OPEN, args)
+            .call(fns::OFFICE_HOURS_OPEN, &args)
             .await?;
         Ok(OfficeHours {
             is_open: flag(&v, "isOpen", true),

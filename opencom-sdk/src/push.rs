@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::client::Inner;
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// The device platform of a push token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

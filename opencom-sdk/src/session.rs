@@ -13,8 +13,10 @@ use crate::config::{Config, Services};
 use crate::error::server_message::{classify, ServerFailure};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::transport::{fns, ConvexHttp, Function, TransportError};
+use crate::transport::{ConvexHttp, Function, TransportError};
 use crate::visitor::User;
+use crate::wire::functions as fns;
+use crate::wire::{self, Call, VisitorAuth, WorkspaceAuth};
 
 /// Refresh when less than this share of the token's lifetime remains (Opencom's
 /// `REFRESH_THRESHOLD`).
@@ -111,6 +113,22 @@ impl Credentials {
         args.insert("visitorId".into(), json!(self.visitor_id));
         args.insert("sessionToken".into(), json!(self.token.expose()));
         args
+    }
+
+    /// `{visitorId, sessionToken}` for a typed argument struct.
+    pub(crate) fn visitor(&self) -> VisitorAuth {
+        VisitorAuth {
+            visitor_id: self.visitor_id.clone(),
+            session_token: self.token.clone(),
+        }
+    }
+
+    /// `{workspaceId, visitorId, sessionToken}` for a typed argument struct.
+    pub(crate) fn workspace<'a>(&self, workspace_id: &'a str) -> WorkspaceAuth<'a> {
+        WorkspaceAuth {
+            workspace_id,
+            visitor: self.visitor(),
+        }
     }
 
     /// [`visitor_args`](Self::visitor_args) plus `workspaceId`.
@@ -373,7 +391,7 @@ impl SessionManager {
         let (sent_at, sent_wall) = (self.instant(), self.now());
         let value = self
             .transport
-            .call(fns::BOOT, args)
+            .call(fns::BOOT, &args)
             .await
             .map_err(Error::from)?;
         let visitor_id = value
@@ -415,7 +433,7 @@ impl SessionManager {
         let mut args = Map::new();
         args.insert("sessionToken".into(), json!(token.expose()));
         let (sent_at, sent_wall) = (self.instant(), self.now());
-        match self.transport.call(fns::REFRESH, args).await {
+        match self.transport.call(fns::REFRESH, &args).await {
             Ok(value) => {
                 let token = value
                     .get("sessionToken")
@@ -468,7 +486,7 @@ impl SessionManager {
         args.insert("workspaceId".into(), json!(self.config.workspace_id));
         args.insert("sessionToken".into(), json!(creds.token.expose()));
         args.insert("visitorId".into(), json!(creds.visitor_id));
-        match self.transport.call(fns::VALIDATE_SESSION, args).await {
+        match self.transport.call(fns::VALIDATE_SESSION, &args).await {
             Ok(value) => value.get("valid").and_then(Value::as_bool).unwrap_or(true),
             Err(_) => true,
         }
@@ -477,12 +495,13 @@ impl SessionManager {
     /// Runs a session-bearing call. On a session failure (by text, or, when the text is redacted,
     /// by asking `validateSessionToken`) it re-boots once and repeats the call: a function that
     /// threw wrote nothing, so repeating it cannot duplicate anything.
-    pub(crate) async fn call<F>(&self, function: Function, build_args: F) -> Result<Value>
+    pub(crate) async fn call<F, A>(&self, function: Function, build_args: F) -> Result<Value>
     where
-        F: Fn(&Credentials) -> Map<String, Value>,
+        F: Fn(&Credentials) -> A,
+        A: Serialize,
     {
         let creds = self.credentials().await?;
-        let first = self.transport.call(function, build_args(&creds)).await;
+        let first = self.transport.call(function, &build_args(&creds)).await;
         let message = match first {
             Ok(value) => return Ok(value),
             Err(TransportError::Function { message }) => message,
@@ -491,7 +510,7 @@ impl SessionManager {
         self.after_failure(&creds, &message).await?;
         let creds = self.credentials().await?;
         self.transport
-            .call(function, build_args(&creds))
+            .call(function, &build_args(&creds))
             .await
             .map_err(|e| match e {
                 TransportError::Function { message } => match classify(&message) {
@@ -502,6 +521,17 @@ impl SessionManager {
                 },
                 other => other.into(),
             })
+    }
+
+    /// [`call`](Self::call) for a typed [`Call`]: the arguments are built from the credentials
+    /// and the response is decoded into the call's output.
+    pub(crate) async fn request<C, F>(&self, build_args: F) -> Result<C::Output>
+    where
+        C: Call,
+        F: Fn(&Credentials) -> C,
+    {
+        let value = self.call(C::FUNCTION, build_args).await?;
+        wire::decode(C::FUNCTION, value)
     }
 
     /// Decides what a function failure seen with `creds` means. `Ok(())`: the session was dead
@@ -559,7 +589,7 @@ impl SessionManager {
         if let Some(token) = st.session.as_ref().and_then(|s| s.token.clone()) {
             let mut args = Map::new();
             args.insert("sessionToken".into(), json!(token.expose()));
-            if let Err(e) = self.transport.call(fns::REVOKE, args).await {
+            if let Err(e) = self.transport.call(fns::REVOKE, &args).await {
                 // The token dies by expiry anyway; nothing of it is kept locally.
                 tracing::warn!(error = %e, "could not revoke the session token");
             }

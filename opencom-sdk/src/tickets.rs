@@ -12,7 +12,7 @@ use crate::conversations::check_id;
 use crate::conversations::model::Attachment;
 use crate::doc::{flag, number, required, strings, text};
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// A ticket's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -418,7 +418,7 @@ impl TicketsClient<'_> {
         let value = self
             .inner
             .transport
-            .call(fns::DEFAULT_TICKET_FORM, args)
+            .call(fns::DEFAULT_TICKET_FORM, &args)
             .await?;
         if value.is_null() {
             return Ok(None);

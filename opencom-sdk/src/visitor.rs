@@ -9,7 +9,8 @@ use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::session::{insert_user_fields, StoredUser};
-use crate::transport::fns;
+use crate::wire::functions as fns;
+use crate::wire::visitor::visitors::Heartbeat;
 
 /// Who the visitor is, for [`VisitorClient::identify`].
 ///
@@ -270,15 +271,12 @@ impl VisitorClient<'_> {
 
     /// Sends one `visitors:heartbeat` now (the client also sends them on an interval).
     pub async fn heartbeat(&self) -> Result<()> {
-        let origin = self.inner.config.origin.clone();
+        let origin = self.inner.config.origin.as_deref();
         self.inner
             .session
-            .call(fns::HEARTBEAT, |creds| {
-                let mut args = creds.visitor_args();
-                if let Some(origin) = &origin {
-                    args.insert("origin".into(), json!(origin));
-                }
-                args
+            .request(|creds| Heartbeat {
+                auth: creds.visitor(),
+                origin,
             })
             .await
             .map(|_| ())

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::outbox::OutboxItem;
 use crate::client::Inner;
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// How long the AI settings are trusted before asking again.
 const SETTINGS_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -34,7 +34,7 @@ pub(crate) async fn ai_enabled(inner: &Inner) -> bool {
     }
     let mut args = Map::new();
     args.insert("workspaceId".into(), json!(inner.config.workspace_id));
-    let enabled = match inner.transport.call(fns::AI_PUBLIC_SETTINGS, args).await {
+    let enabled = match inner.transport.call(fns::AI_PUBLIC_SETTINGS, &args).await {
         Ok(settings) => settings.get("enabled").and_then(Value::as_bool) != Some(false),
         Err(e) => {
             tracing::debug!(error = %e, "could not read the AI settings");

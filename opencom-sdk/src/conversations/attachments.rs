@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::client::Inner;
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// At most this many bytes per file (10 MiB).
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;

@@ -6,7 +6,7 @@ use super::model::{Conversation, Message};
 use super::{check_id, ConversationsClient};
 use crate::error::Result;
 use crate::realtime::{watch, LiveStream, QuerySpec};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 impl ConversationsClient<'_> {
     /// The messages of a conversation, live: the cached list first (offline), then the server's,

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::session::Credentials;
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 use attachments::{AttachmentSource, UploadedAttachment};
 use model::{Conversation, CsatEligibility, Message};

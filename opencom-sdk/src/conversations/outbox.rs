@@ -21,7 +21,7 @@ use super::attachments::check_count;
 use super::model::{DeliveryState, Message, SenderType};
 use crate::client::{Inner, TaskGuard};
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 /// Consecutive failures after which a conversation's queue pauses.
 pub const MAX_FAILURES: u32 = 8;

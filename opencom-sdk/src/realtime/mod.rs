@@ -258,7 +258,7 @@ impl LiveSource for VisitorSource {
         match self
             .inner
             .transport
-            .call(self.spec.function, args.clone())
+            .call(self.spec.function, &args.clone())
             .await
         {
             Ok(value) => Polled::Value(value),

@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use backon::Retryable;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
 
@@ -146,27 +147,22 @@ impl ConvexHttp {
     }
 
     /// Calls `function` with `args`, retrying per the policy, and returns the unwrapped `value`.
-    pub(crate) async fn call(
+    pub(crate) async fn call<A: Serialize + ?Sized>(
         &self,
         function: Function,
-        args: Map<String, Value>,
+        args: &A,
     ) -> Result<Value, TransportError> {
         self.call_as(function, args, None).await
     }
 
     /// Like [`call`](Self::call), with an optional agent JWT sent as `Authorization: Bearer`.
-    pub(crate) async fn call_as(
+    pub(crate) async fn call_as<A: Serialize + ?Sized>(
         &self,
         function: Function,
-        args: Map<String, Value>,
+        args: &A,
         bearer: Option<&Secret>,
     ) -> Result<Value, TransportError> {
-        let body = serde_json::to_vec(&json!({
-            "path": function.path,
-            "args": Value::Object(args),
-            "format": "json",
-        }))
-        .map_err(|e| TransportError::Decode(format!("cannot encode arguments: {e}")))?;
+        let body = encode_request(function, args)?;
         let body = Arc::new(body);
         let url = self
             .base
@@ -275,6 +271,33 @@ fn is_loopback_host(url: &Url) -> bool {
 }
 
 /// An upload URL from the deployment: https, or http on loopback only.
+/// `{path, args, format: "json"}`. The arguments must serialize to an object (Convex's `args`).
+fn encode_request<A: Serialize + ?Sized>(
+    function: Function,
+    args: &A,
+) -> Result<Vec<u8>, TransportError> {
+    #[derive(Serialize)]
+    struct Request<'a, A: ?Sized> {
+        path: &'static str,
+        args: &'a A,
+        format: &'static str,
+    }
+    let args_value = serde_json::to_value(args)
+        .map_err(|e| TransportError::Decode(format!("cannot encode arguments: {e}")))?;
+    if !args_value.is_object() {
+        return Err(TransportError::Decode(format!(
+            "the arguments of {} are not an object",
+            function.path
+        )));
+    }
+    serde_json::to_vec(&Request {
+        path: function.path,
+        args: &args_value,
+        format: "json",
+    })
+    .map_err(|e| TransportError::Decode(format!("cannot encode arguments: {e}")))
+}
+
 pub(crate) fn check_upload_url(raw: &str) -> Result<Url, TransportError> {
     let url = Url::parse(raw)
         .map_err(|_| TransportError::Decode("the upload URL is not a valid URL".into()))?;
@@ -393,6 +416,7 @@ pub(crate) fn decode_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn upload_urls_must_be_https_except_on_loopback() {

@@ -1,12 +1,13 @@
-//! The wire layer: Convex's HTTP functions API. It knows function paths, kinds and the
-//! `{status, value | errorMessage}` envelope, and nothing about Opencom's domains.
+//! Convex's HTTP functions API. It knows function paths, kinds and the
+//! `{status, value | errorMessage}` envelope, and nothing about Opencom's functions or domains
+//! (those are in `crate::wire`).
 
-mod functions;
+mod function;
 pub(crate) mod http;
 mod retry;
 pub(crate) mod tls;
 
-pub(crate) use functions::{fns, Function};
+pub(crate) use function::Function;
 pub(crate) use http::ConvexHttp;
 pub use retry::RetryPolicy;
 

@@ -14,7 +14,8 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::storage::Storage;
-use crate::transport::{fns, ConvexHttp};
+use crate::transport::ConvexHttp;
+use crate::wire::functions as fns;
 
 /// Refresh this long before the JWT's `exp` (the JS clients' `authRefreshTokenLeewaySeconds`).
 pub(crate) const REFRESH_LEEWAY_MS: f64 = 10_000.0;
@@ -242,7 +243,7 @@ impl TokenManager {
         tracing::debug!("refreshing the workspace JWT");
         let value = self
             .transport
-            .call_as(fns::AUTH_SIGN_IN, args, None)
+            .call_as(fns::AUTH_SIGN_IN, &args, None)
             .await?;
         match Tokens::from_json(value.get("tokens").unwrap_or(&Value::Null))? {
             Some(new) => {

@@ -8,7 +8,7 @@ use crate::conversations::model::{Conversation, ConversationStatus, Message};
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::realtime::LiveStream;
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 use super::{id_args, WorkspaceClient};
 

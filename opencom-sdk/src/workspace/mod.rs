@@ -47,7 +47,8 @@ use crate::error::{Error, Result};
 use crate::realtime::RealtimeMode;
 use crate::secret::Secret;
 use crate::storage::{MemoryStorage, Storage};
-use crate::transport::{fns, ConvexHttp, Function, RetryPolicy, TransportError};
+use crate::transport::{ConvexHttp, Function, RetryPolicy, TransportError};
+use crate::wire::functions as fns;
 
 use auth::{TokenManager, Tokens};
 pub use help_center::{
@@ -384,7 +385,7 @@ impl WorkspaceClient {
         Ok(self
             .inner
             .transport
-            .call_as(fns::AUTH_SIGN_IN, args, None)
+            .call_as(fns::AUTH_SIGN_IN, &args, None)
             .await?)
     }
 
@@ -520,7 +521,7 @@ impl WorkspaceClient {
             Some(tokens) => self
                 .inner
                 .transport
-                .call_as(fns::AUTH_SIGN_OUT, Map::new(), Some(&tokens.token))
+                .call_as(fns::AUTH_SIGN_OUT, &Map::new(), Some(&tokens.token))
                 .await
                 .map(|_| ()),
             None => Ok(()),
@@ -645,14 +646,14 @@ impl WorkspaceClient {
         let first = self
             .inner
             .transport
-            .call_as(function, args.clone(), Some(&token))
+            .call_as(function, &args.clone(), Some(&token))
             .await;
         match first {
             Err(TransportError::Http { status: 401, .. }) => {
                 let token = self.inner.tokens.refresh_from(&token).await?;
                 self.inner
                     .transport
-                    .call_as(function, args, Some(&token))
+                    .call_as(function, &args, Some(&token))
                     .await
                     .map_err(Error::from)
             }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 use super::WorkspaceClient;
 use super::{id_args, returned_id};

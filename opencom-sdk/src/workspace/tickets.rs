@@ -12,7 +12,7 @@ use crate::conversations::model::Attachment;
 use crate::doc::{flag, number, required, text};
 use crate::error::{Error, Result};
 use crate::tickets::{attachments_of, Ticket, TicketPriority, TicketStatus};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 use super::inbox::VisitorSummary;
 use super::{id_args, returned_id, WorkspaceClient};

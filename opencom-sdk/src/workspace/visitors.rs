@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 
 use super::WorkspaceClient;
 

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::conversations::check_id;
 use crate::doc::{number, required, strings, text};
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 use crate::workspace::{id_args, returned_id};
 
 use super::HelpCenterAdminClient;

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::transport::fns;
+use crate::wire::functions as fns;
 use crate::workspace::{id_args, returned_id};
 
 use super::HelpCenterAdminClient;

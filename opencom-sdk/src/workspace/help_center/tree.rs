@@ -2,7 +2,7 @@
 
 use crate::conversations::check_id;
 use crate::error::Result;
-use crate::transport::fns;
+use crate::wire::functions as fns;
 use crate::workspace::id_args;
 
 use super::HelpCenterAdminClient;

@@ -1,0 +1,3 @@
+//! The visitor-facing functions (CONTRACT.md §3–§13), one file per Opencom module.
+
+pub(crate) mod visitors;
