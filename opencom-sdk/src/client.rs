@@ -23,6 +23,7 @@ use crate::push::PushClient;
 use crate::realtime::{ConnectionState, Realtime, RealtimeMode};
 use crate::session::{SessionInfo, SessionManager};
 use crate::storage::Storage;
+use crate::task::TaskGuard;
 use crate::tickets::TicketsClient;
 use crate::transport::{ConvexHttp, RetryPolicy, TransportError};
 use crate::visitor::VisitorClient;
@@ -348,35 +349,6 @@ impl OpencomBuilder {
                 heartbeat: Mutex::new(None),
             }),
         })
-    }
-}
-
-/// Aborts a background task when dropped.
-#[derive(Debug)]
-pub(crate) struct TaskGuard(Option<tokio::task::JoinHandle<()>>);
-
-impl TaskGuard {
-    pub(crate) fn new(handle: tokio::task::JoinHandle<()>) -> Self {
-        Self(Some(handle))
-    }
-
-    /// Whether the task is over: returned, panicked, or aborted (also by its runtime shutting
-    /// down).
-    pub(crate) fn is_finished(&self) -> bool {
-        self.0.as_ref().is_none_or(|h| h.is_finished())
-    }
-
-    /// Lets the task run on without the guard (used by a task retiring itself).
-    pub(crate) fn detach(mut self) {
-        self.0 = None;
-    }
-}
-
-impl Drop for TaskGuard {
-    fn drop(&mut self) {
-        if let Some(handle) = self.0.take() {
-            handle.abort();
-        }
     }
 }
 

@@ -77,6 +77,7 @@ mod routes;
 mod secret;
 mod session;
 mod storage;
+mod task;
 mod tickets;
 mod transport;
 mod visitor;

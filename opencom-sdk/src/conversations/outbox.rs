@@ -19,8 +19,9 @@ use tokio::sync::watch;
 
 use super::attachments::check_count;
 use super::model::{DeliveryState, Message, SenderType};
-use crate::client::{Inner, TaskGuard};
+use crate::client::Inner;
 use crate::error::{Error, Result};
+use crate::task::TaskGuard;
 use crate::wire::functions as fns;
 
 /// Consecutive failures after which a conversation's queue pauses.

@@ -32,8 +32,8 @@ use tokio::time::Instant;
 use super::protocol::{decode, encode, Incoming};
 use super::socket::{open, Socket, SocketConfig};
 use super::ConnectionState;
-use crate::client::TaskGuard;
 use crate::secret::Secret;
+use crate::task::TaskGuard;
 
 /// The latest result of one query.
 #[derive(Debug, Clone, PartialEq)]

@@ -25,9 +25,10 @@ use futures::Stream;
 use serde_json::{Map, Value};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use crate::client::{Inner, TaskGuard};
+use crate::client::Inner;
 use crate::error::{Error, Result};
 use crate::session::Credentials;
+use crate::task::TaskGuard;
 use crate::transport::{ConvexHttp, Function, TransportError};
 use engine::{LiveEngine, LiveTimeouts};
 use live::{Links, LiveSource, Polled};

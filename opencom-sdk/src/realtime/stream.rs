@@ -6,8 +6,8 @@ use std::task::{Context, Poll};
 use futures::Stream;
 use tokio::sync::mpsc;
 
-use crate::client::TaskGuard;
 use crate::error::Result;
+use crate::task::TaskGuard;
 
 /// One value of a live stream.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,11 +19,11 @@ use tokio::sync::mpsc;
 use super::auth::TokenManager;
 use super::inbox::InboxConversation;
 use super::WorkspaceClient;
-use crate::client::TaskGuard;
 use crate::error::{server_message, Error};
 use crate::realtime::engine::AuthSource;
 use crate::realtime::live::{self, LiveSource, Polled};
 use crate::realtime::LiveStream;
+use crate::task::TaskGuard;
 use crate::transport::Function;
 
 /// How often the auth task looks at the token when its expiry is far away (the clock may jump).

@@ -285,7 +285,7 @@ struct Inner {
     realtime: crate::realtime::Realtime,
     poll_interval: Duration,
     /// Keeps the socket's JWT fresh while the socket is open.
-    reauth: std::sync::Mutex<Option<crate::client::TaskGuard>>,
+    reauth: std::sync::Mutex<Option<crate::task::TaskGuard>>,
 }
 
 /// The agent/admin client: Convex Auth sign-in, the inbox and the visitor directory.
