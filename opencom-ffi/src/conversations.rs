@@ -433,7 +433,7 @@ impl ConversationsClient {
         listener: Arc<dyn ConversationsListener>,
     ) -> Result<Arc<Subscription>, OpencomError> {
         let _runtime = enter()?;
-        let stream = self.client.conversations().watch_conversations();
+        let stream = self.client.conversations().watch_conversations()?;
         let errors = Arc::clone(&listener);
         pump_snapshots(
             stream,
@@ -451,7 +451,7 @@ impl ConversationsClient {
         listener: Arc<dyn UnreadCountListener>,
     ) -> Result<Arc<Subscription>, OpencomError> {
         let _runtime = enter()?;
-        let stream = self.client.conversations().watch_unread_count();
+        let stream = self.client.conversations().watch_unread_count()?;
         let errors = Arc::clone(&listener);
         pump_snapshots(
             stream,

@@ -11,10 +11,10 @@ use crate::config::{
     check_workspace_id, derive_site_url, parse_base_url, parse_origin, BuildError, ClientInfo,
     Config, DeviceInfo, Services,
 };
-use crate::conversations::ai::AiSettingsCache;
+use crate::context::Context;
 use crate::conversations::outbox::Outbox;
 use crate::conversations::ConversationsClient;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events::EventsClient;
 use crate::export::ExportSummary;
 use crate::help_center::HelpCenterClient;
@@ -332,37 +332,31 @@ impl OpencomBuilder {
             transport.clone(),
             self.services.clone(),
         );
+        let ctx = Arc::new(Context {
+            realtime: Realtime::new(config.realtime, self.live_timeouts, self.handshake_timeout),
+            config,
+            services: self.services,
+            transport,
+            session,
+        });
         Ok(Opencom {
             inner: Arc::new(Inner {
-                realtime: Realtime::new(
-                    config.realtime,
-                    self.live_timeouts,
-                    self.handshake_timeout,
-                ),
-                config,
-                services: self.services,
-                transport,
-                session,
+                ctx,
                 outbox: Outbox::new(),
-                ai_settings: AiSettingsCache::default(),
-                config_cache: ConfigCache::default(),
+                messenger: ConfigCache::default(),
                 heartbeat: Mutex::new(None),
             }),
         })
     }
 }
 
-/// Shared state behind every clone of [`Opencom`]. Its `Debug` is hand-written: the session
-/// holds the token and the host's storage may print what it holds.
-pub(crate) struct Inner {
-    pub(crate) config: Arc<Config>,
-    pub(crate) services: Services,
-    pub(crate) transport: ConvexHttp,
-    pub(crate) session: SessionManager,
-    pub(crate) outbox: Arc<Outbox>,
-    pub(crate) realtime: Realtime,
-    pub(crate) ai_settings: AiSettingsCache,
-    pub(crate) config_cache: ConfigCache,
+/// What every clone of [`Opencom`] shares: the context (the lower layers) and the state of the
+/// domains that keep any (the outbox, the messenger's configuration cache), which the facade
+/// owns and hands to their sub-clients. No module below the facade imports it.
+struct Inner {
+    ctx: Arc<Context>,
+    outbox: Arc<Outbox>,
+    messenger: ConfigCache,
     heartbeat: Mutex<Option<TaskGuard>>,
 }
 
@@ -385,34 +379,16 @@ pub struct Opencom {
 
 impl fmt::Debug for Opencom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.describe("Opencom", f)
+        self.inner.ctx.describe("Opencom", f)
     }
 }
 
-impl Inner {
-    /// What any public value holding `Inner` shows: where it talks to and which visitor, never
-    /// the token, the user hash or the storage's contents.
-    fn describe(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(name)
-            .field("deployment_url", &self.config.deployment_url.as_str())
-            .field("workspace_id", &self.config.workspace_id)
-            .field("visitor_id", &self.session.visitor_id())
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for Inner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.describe("Inner", f)
-    }
-}
-
-/// `Debug` for the sub-clients (`client.visitor()`, …): [`Inner::describe`] under their name.
+/// `Debug` for the sub-clients (`client.visitor()`, …): [`Context::describe`] under their name.
 macro_rules! sub_client_debug {
     ($($client:ident),* $(,)?) => {$(
         impl fmt::Debug for $client<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.inner.describe(stringify!($client), f)
+                self.ctx.describe(stringify!($client), f)
             }
         }
     )*};
@@ -429,20 +405,6 @@ sub_client_debug!(
     HelpCenterClient,
 );
 
-/// What `/.well-known/opencom.json` says about a deployment.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Discovery {
-    /// Protocol version (`"1.0"`).
-    pub version: String,
-    /// The instance name.
-    pub name: String,
-    /// The deployment URL the instance advertises.
-    pub convex_url: String,
-    /// Features such as `chat`, `knowledge-base`.
-    pub features: Vec<String>,
-}
-
 impl Opencom {
     /// Starts configuring a client for a deployment URL (`https://<name>.convex.cloud`, or a
     /// self-hosted backend; plain http only on localhost) and a workspace id.
@@ -454,14 +416,14 @@ impl Opencom {
     /// boots a new one, then starts the heartbeat. Calling it again is cheap. Other calls start
     /// the session themselves if needed, but only `start` runs the heartbeat.
     pub async fn start(&self) -> Result<SessionInfo> {
-        let info = self.inner.session.start().await?;
+        let info = self.inner.ctx.session.start().await?;
         self.spawn_heartbeat();
-        self.inner.outbox.load(&self.inner).await?;
+        self.inner.outbox.load(&self.inner.ctx).await?;
         Ok(info)
     }
 
     fn spawn_heartbeat(&self) {
-        let Some(interval) = self.inner.config.heartbeat_interval else {
+        let Some(interval) = self.inner.ctx.config.heartbeat_interval else {
             return;
         };
         let Ok(mut slot) = self.inner.heartbeat.lock() else {
@@ -470,15 +432,15 @@ impl Opencom {
         if slot.is_some() {
             return;
         }
-        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
+        let weak: Weak<Context> = Arc::downgrade(&self.inner.ctx);
         let task = tokio::spawn(async move {
             let mut ticker = tokio::time::interval(interval);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             ticker.tick().await; // the first tick is immediate; boot already said we're here
             loop {
                 ticker.tick().await;
-                let Some(inner) = weak.upgrade() else { break };
-                if let Err(e) = (VisitorClient { inner: &inner }).heartbeat().await {
+                let Some(ctx) = weak.upgrade() else { break };
+                if let Err(e) = (VisitorClient { ctx: &ctx }).heartbeat().await {
                     tracing::debug!(error = %e, "heartbeat failed");
                 }
             }
@@ -498,13 +460,13 @@ impl Opencom {
     /// # Ok(()) }
     /// ```
     pub async fn pause(&self) {
-        if !self.inner.realtime.pause() {
+        if !self.inner.ctx.realtime.pause() {
             return;
         }
         if let Ok(mut slot) = self.inner.heartbeat.lock() {
             slot.take();
         }
-        if self.inner.session.visitor_id().is_some() {
+        if self.inner.ctx.session.visitor_id().is_some() {
             if let Err(e) = self.events().track_lifecycle("session_end").await {
                 tracing::debug!(error = %e, "could not send session_end");
             }
@@ -515,38 +477,44 @@ impl Opencom {
     /// `session_start` auto event, restarts the heartbeat, reconnects the WebSocket and re-syncs
     /// every open live stream from a fresh snapshot, and resumes a paused outbox. Idempotent.
     pub async fn resume(&self) -> Result<()> {
-        let was_paused = self.inner.realtime.resume();
+        let was_paused = self.inner.ctx.realtime.resume();
         // Refreshes first when the token is due (or re-boots when it expired meanwhile).
-        self.inner.session.credentials().await?;
+        self.inner.ctx.session.credentials().await?;
         if was_paused {
             if let Err(e) = self.events().track_lifecycle("session_start").await {
                 tracing::debug!(error = %e, "could not send session_start");
             }
         }
         self.spawn_heartbeat();
-        self.inner.outbox.resume(&self.inner).await;
+        self.inner.outbox.resume(&self.inner.ctx).await;
         Ok(())
     }
 
     /// Whether the client is paused ([`pause`](Self::pause) without a later
     /// [`resume`](Self::resume)).
     pub fn is_paused(&self) -> bool {
-        self.inner.realtime.is_paused()
+        self.inner.ctx.realtime.is_paused()
     }
 
     /// Session information and control: `client.session()`.
     pub fn session(&self) -> SessionClient<'_> {
-        SessionClient { inner: &self.inner }
+        SessionClient {
+            ctx: &self.inner.ctx,
+        }
     }
 
     /// Visitor identity and profile: `client.visitor()`.
     pub fn visitor(&self) -> VisitorClient<'_> {
-        VisitorClient { inner: &self.inner }
+        VisitorClient {
+            ctx: &self.inner.ctx,
+        }
     }
 
     /// Event tracking: `client.events()`.
     pub fn events(&self) -> EventsClient<'_> {
-        EventsClient { inner: &self.inner }
+        EventsClient {
+            ctx: &self.inner.ctx,
+        }
     }
 
     /// Logs the visitor out: revokes the token, wipes everything this client stored for the
@@ -559,28 +527,37 @@ impl Opencom {
         }
         // Unsent messages belong to the visitor who is leaving: they are dropped with the rest.
         self.inner.outbox.reset();
-        self.inner.config_cache.clear();
-        self.inner.session.logout().await
+        self.inner.messenger.clear();
+        self.inner.ctx.session.logout().await
     }
 
     /// The help center: `client.help_center()`.
     pub fn help_center(&self) -> HelpCenterClient<'_> {
-        HelpCenterClient { inner: &self.inner }
+        HelpCenterClient {
+            ctx: &self.inner.ctx,
+        }
     }
 
     /// Push registration: `client.push()`.
     pub fn push(&self) -> PushClient<'_> {
-        PushClient { inner: &self.inner }
+        PushClient {
+            ctx: &self.inner.ctx,
+        }
     }
 
     /// Tickets: `client.tickets()`.
     pub fn tickets(&self) -> TicketsClient<'_> {
-        TicketsClient { inner: &self.inner }
+        TicketsClient {
+            ctx: &self.inner.ctx,
+        }
     }
 
     /// Messenger configuration: `client.messenger()`.
     pub fn messenger(&self) -> MessengerClient<'_> {
-        MessengerClient { inner: &self.inner }
+        MessengerClient {
+            ctx: &self.inner.ctx,
+            cache: &self.inner.messenger,
+        }
     }
 
     /// Writes everything Opencom holds about this visitor as one JSON document: the profile and
@@ -599,12 +576,15 @@ impl Opencom {
     where
         W: tokio::io::AsyncWrite + Unpin,
     {
-        crate::export::export(&self.inner, writer).await
+        crate::export::export(&self.inner.ctx, writer).await
     }
 
     /// Conversations, messages, attachments, ratings and live streams: `client.conversations()`.
     pub fn conversations(&self) -> ConversationsClient<'_> {
-        ConversationsClient { inner: &self.inner }
+        ConversationsClient {
+            ctx: &self.inner.ctx,
+            outbox: &self.inner.outbox,
+        }
     }
 
     /// The live connection's state: the current state first, then every change.
@@ -621,71 +601,34 @@ impl Opencom {
     pub fn connection_state(
         &self,
     ) -> impl futures::Stream<Item = ConnectionState> + Send + Unpin + 'static {
-        crate::realtime::state_stream(self.inner.realtime.state())
+        crate::realtime::state_stream(self.inner.ctx.realtime.state())
     }
 
     /// The workspace id this client talks to.
     pub fn workspace_id(&self) -> &str {
-        &self.inner.config.workspace_id
+        &self.inner.ctx.config.workspace_id
     }
 
     /// The normalised deployment URL.
     pub fn deployment_url(&self) -> &str {
-        self.inner.config.deployment_url.as_str()
+        self.inner.ctx.config.deployment_url.as_str()
     }
 
     /// The site URL (HTTP actions, discovery).
     pub fn site_url(&self) -> &str {
-        self.inner.config.site_url.as_str()
+        self.inner.ctx.config.site_url.as_str()
     }
 
     /// Reads `GET {site}/.well-known/opencom.json` (no `Origin` header, as a native client).
-    pub async fn discover(&self) -> Result<Discovery> {
-        Self::discover_with(&self.inner).await
-    }
-
-    pub(crate) async fn discover_with(inner: &Inner) -> Result<Discovery> {
-        let url = inner
-            .config
-            .site_url
-            .join(".well-known/opencom.json")
-            .map_err(|e| Error::config(e.to_string()))?;
-        let request = inner
-            .transport
-            .http()
-            .get(url)
-            .timeout(inner.config.request_timeout);
-        let (status, body) = inner.transport.send_raw(request, false).await?;
-        let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            message: e.to_string(),
-        })?;
-        if status != 200 {
-            return Err(Error::Server {
-                message: format!("discovery answered HTTP {status}"),
-            });
-        }
-        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
-        Ok(Discovery {
-            version: text("version").unwrap_or_default(),
-            name: text("name").unwrap_or_default(),
-            convex_url: text("convexUrl").unwrap_or_default(),
-            features: body
-                .get("features")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
+    pub async fn discover(&self) -> Result<crate::Discovery> {
+        crate::discovery::discover(&self.inner.ctx).await
     }
 
     /// Reads `discovery:getMetadata` over the functions API.
     pub async fn metadata(&self) -> Result<Value> {
         Ok(self
             .inner
+            .ctx
             .transport
             .call(fns::DISCOVERY_METADATA, &crate::wire::NoArgs {})
             .await?)
@@ -695,22 +638,22 @@ impl Opencom {
 /// Session information and control: `client.session()`.
 #[derive(Clone, Copy)]
 pub struct SessionClient<'a> {
-    inner: &'a Arc<Inner>,
+    ctx: &'a Arc<Context>,
 }
 
 impl SessionClient<'_> {
     /// The current visitor id (None before the session started).
     pub fn visitor_id(&self) -> Option<String> {
-        self.inner.session.visitor_id()
+        self.ctx.session.visitor_id()
     }
 
     /// The persisted, client-generated `sessionId` (None before the session started).
     pub fn session_id(&self) -> Option<String> {
-        self.inner.session.session_id()
+        self.ctx.session.session_id()
     }
 
     /// Refreshes the token now, whatever its age (normally automatic).
     pub async fn refresh(&self) -> Result<SessionInfo> {
-        self.inner.session.refresh_now().await
+        self.ctx.session.refresh_now().await
     }
 }

@@ -8,10 +8,17 @@ use url::Url;
 use crate::clock::{Clock, SystemClock};
 use crate::storage::{MemoryStorage, Storage};
 
-/// The default cap on one response body: 32 MiB, far above the largest real answer (a long
-/// conversation's message list is a few MiB). Change it with
-/// [`OpencomBuilder::max_response_bytes`](crate::OpencomBuilder::max_response_bytes).
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+pub use crate::transport::DEFAULT_MAX_RESPONSE_BYTES;
+
+/// How live data reaches the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RealtimeMode {
+    /// Convex WebSocket subscriptions, polling over HTTP while the socket is down (default).
+    #[default]
+    WebSocket,
+    /// HTTP polling only (for networks that block WebSockets).
+    Polling,
+}
 
 /// Why [`OpencomBuilder::build`](crate::OpencomBuilder::build) refused the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,7 +180,7 @@ pub(crate) struct Config {
     pub(crate) device: Option<DeviceInfo>,
     pub(crate) request_timeout: Duration,
     pub(crate) heartbeat_interval: Option<Duration>,
-    pub(crate) realtime: crate::realtime::RealtimeMode,
+    pub(crate) realtime: RealtimeMode,
     pub(crate) poll_interval: Duration,
     pub(crate) ai_replies: bool,
 }

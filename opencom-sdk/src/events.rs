@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use crate::attributes::{to_json_object, validate_event_properties, AttributeValue, Attributes};
 use std::sync::Arc;
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::wire::functions as fns;
 
@@ -24,7 +24,7 @@ pub enum TrackOutcome {
 /// Event tracking: `client.events()`.
 #[derive(Clone, Copy)]
 pub struct EventsClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
 }
 
 impl EventsClient<'_> {
@@ -46,9 +46,9 @@ impl EventsClient<'_> {
         }
         validate_event_properties(&properties)?;
         let props = (!properties.is_empty()).then(|| to_json_object(&properties));
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::TRACK, |creds| {
                 let mut args = base_args(&workspace_id, creds);
@@ -86,9 +86,9 @@ impl EventsClient<'_> {
         let mut props = Attributes::new();
         props.insert("screenName".into(), AttributeValue::from(screen_name));
         let props = to_json_object(&props);
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::TRACK_AUTO, |creds| {
                 let mut args = base_args(&workspace_id, creds);
@@ -108,9 +108,9 @@ impl EventsClient<'_> {
     /// Sends an app-lifecycle auto event (`session_start` on foreground, `session_end` on
     /// background), as Opencom's own React Native SDK does.
     pub(crate) async fn track_lifecycle(&self, event_type: &'static str) -> Result<TrackOutcome> {
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::TRACK_AUTO, |creds| {
                 let mut args = base_args(&workspace_id, creds);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::wire::functions as fns;
 
@@ -63,23 +63,23 @@ fn array(value: Value) -> Vec<Value> {
 
 /// Writes the export. See [`crate::Opencom::export_my_data`].
 pub(crate) async fn export<W: AsyncWrite + Unpin>(
-    inner: &Arc<Inner>,
+    ctx: &Arc<Context>,
     writer: &mut W,
 ) -> Result<ExportSummary> {
-    let creds = inner.session.credentials().await?;
-    let ws = inner.config.workspace_id.clone();
+    let creds = ctx.session.credentials().await?;
+    let ws = ctx.config.workspace_id.clone();
     let mut out = Out { writer, bytes: 0 };
     let mut summary = ExportSummary::default();
 
     let mut by_session = Map::new();
     by_session.insert("sessionId".into(), json!(creds.session_id));
-    let visitor = inner
+    let visitor = ctx
         .transport
         .call(fns::VISITOR_BY_SESSION, &by_session)
         .await?;
     out.raw(&format!(
         "{{\"schemaVersion\":{EXPORT_SCHEMA_VERSION},\"exportedAt\":{},\"workspaceId\":",
-        inner.services.clock.now_ms() as u64
+        ctx.services.clock.now_ms() as u64
     ))
     .await?;
     out.value(&json!(ws)).await?;
@@ -87,7 +87,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     out.value(&visitor).await?;
 
     out.raw(",\"conversations\":[").await?;
-    let conversations = inner
+    let conversations = ctx
         .session
         .call(fns::LIST_CONVERSATIONS, |c| c.workspace_args(&ws))
         .await?;
@@ -99,7 +99,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
         else {
             continue;
         };
-        let messages = inner
+        let messages = ctx
             .session
             .call(fns::LIST_MESSAGES, |c| {
                 let mut args = c.visitor_args();
@@ -118,7 +118,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     }
 
     out.raw("],\"tickets\":[").await?;
-    let tickets = inner
+    let tickets = ctx
         .session
         .call(fns::LIST_TICKETS, |c| c.workspace_args(&ws))
         .await?;
@@ -126,7 +126,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
         let Some(id) = ticket.get("_id").and_then(Value::as_str).map(str::to_owned) else {
             continue;
         };
-        let comments = inner
+        let comments = ctx
             .session
             .call(fns::TICKET_COMMENTS, |c| {
                 let mut args = c.visitor_args();
@@ -148,7 +148,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     }
 
     out.raw("],\"events\":").await?;
-    let events = inner
+    let events = ctx
         .session
         .call(fns::LIST_EVENTS, |c| {
             let mut args = c.workspace_args(&ws);

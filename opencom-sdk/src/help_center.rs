@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
@@ -169,19 +169,19 @@ pub struct Suggestion {
 /// Help center: `client.help_center()`.
 #[derive(Clone, Copy)]
 pub struct HelpCenterClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
 }
 
 impl HelpCenterClient<'_> {
     fn args(&self, c: &Credentials) -> Map<String, Value> {
-        c.workspace_args(&self.inner.config.workspace_id)
+        c.workspace_args(&self.ctx.config.workspace_id)
     }
 
     /// The collections this visitor can see, as a tree
     /// (`collections:listHierarchyForVisitor`).
     pub async fn collections(&self) -> Result<Vec<CollectionNode>> {
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::COLLECTIONS_FOR_VISITOR, |c| self.args(c))
             .await?;
@@ -195,7 +195,7 @@ impl HelpCenterClient<'_> {
             check_id("collection_id", id)?;
         }
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::ARTICLES_FOR_VISITOR, |c| {
                 let mut args = self.args(c);
@@ -216,7 +216,7 @@ impl HelpCenterClient<'_> {
             return Err(Error::invalid("query", "must not be empty"));
         }
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::SEARCH_ARTICLES, |c| {
                 let mut args = self.args(c);
@@ -231,7 +231,7 @@ impl HelpCenterClient<'_> {
     pub async fn article(&self, article_id: &str) -> Result<Option<Article>> {
         check_id("article_id", article_id)?;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::ARTICLE_FOR_VISITOR, |c| {
                 let mut args = self.args(c);
@@ -253,12 +253,8 @@ impl HelpCenterClient<'_> {
         }
         let mut args = Map::new();
         args.insert("slug".into(), json!(slug));
-        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
-        let value = self
-            .inner
-            .transport
-            .call(fns::ARTICLE_PUBLIC, &args)
-            .await?;
+        args.insert("workspaceId".into(), json!(self.ctx.config.workspace_id));
+        let value = self.ctx.transport.call(fns::ARTICLE_PUBLIC, &args).await?;
         if value.is_null() {
             return Ok(None);
         }
@@ -268,12 +264,12 @@ impl HelpCenterClient<'_> {
     /// Says whether an article helped (`articles:submitFeedback`).
     pub async fn submit_feedback(&self, article_id: &str, helpful: bool) -> Result<()> {
         check_id("article_id", article_id)?;
-        let creds = self.inner.session.credentials().await?;
+        let creds = self.ctx.session.credentials().await?;
         let mut args = Map::new();
         args.insert("articleId".into(), json!(article_id));
         args.insert("helpful".into(), json!(helpful));
         args.insert("visitorId".into(), json!(creds.visitor_id));
-        self.inner
+        self.ctx
             .transport
             .call(fns::ARTICLE_FEEDBACK, &args)
             .await
@@ -293,9 +289,9 @@ impl HelpCenterClient<'_> {
             return Err(Error::invalid("query", "at most 200 characters"));
         }
         let limit = limit.unwrap_or(3).clamp(1, 5);
-        let origin = self.inner.config.origin.clone();
+        let origin = self.ctx.config.origin.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::SUGGESTIONS, |c| {
                 let mut args = self.args(c);

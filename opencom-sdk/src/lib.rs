@@ -58,7 +58,9 @@ mod backoff;
 mod client;
 mod clock;
 mod config;
+mod context;
 mod conversations;
+mod discovery;
 mod doc;
 mod error;
 mod events;
@@ -86,7 +88,7 @@ mod wire;
 pub mod workspace;
 
 pub use attributes::{AttributeValue, Attributes};
-pub use client::{Discovery, Opencom, OpencomBuilder, SessionClient};
+pub use client::{Opencom, OpencomBuilder, SessionClient};
 pub use clock::{Clock, SystemClock};
 pub use config::{BuildError, ClientInfo, DeviceInfo, DEFAULT_MAX_RESPONSE_BYTES};
 pub use conversations::attachments::{
@@ -99,6 +101,7 @@ pub use conversations::model::{
 };
 pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
 pub use conversations::ConversationsClient;
+pub use discovery::Discovery;
 pub use error::{Error, Result};
 pub use events::{EventsClient, TrackOutcome};
 pub use export::{ExportSummary, EXPORT_SCHEMA_VERSION};

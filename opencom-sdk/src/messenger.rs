@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Map, Value};
 
-use crate::client::{Discovery, Inner};
+use crate::context::Context;
+use crate::discovery::Discovery;
 use crate::doc::{flag, strings, text};
 use crate::error::{Error, Result};
 use crate::transport::Function;
@@ -105,7 +106,9 @@ pub struct CommonIssueButton {
 /// Messenger configuration: `client.messenger()`.
 #[derive(Clone, Copy)]
 pub struct MessengerClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
+    /// This domain's state (the configuration cache), owned by the facade.
+    pub(crate) cache: &'a ConfigCache,
 }
 
 impl MessengerClient<'_> {
@@ -117,10 +120,10 @@ impl MessengerClient<'_> {
         extra: Map<String, Value>,
         key: &str,
     ) -> Result<Value> {
-        let inner = self.inner;
-        let now = inner.services.clock.now_ms();
-        let storage_key = format!("{}config/{key}", inner.config.storage_namespace());
-        if let Ok(values) = inner.config_cache.values.lock() {
+        let ctx = self.ctx;
+        let now = ctx.services.clock.now_ms();
+        let storage_key = format!("{}config/{key}", ctx.config.storage_namespace());
+        if let Ok(values) = self.cache.values.lock() {
             if let Some((at, value)) = values.get(key) {
                 if now - at < CONFIG_TTL_MS {
                     return Ok(value.clone());
@@ -128,23 +131,23 @@ impl MessengerClient<'_> {
             }
         }
         let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(inner.config.workspace_id));
+        args.insert("workspaceId".into(), json!(ctx.config.workspace_id));
         args.extend(extra);
-        match inner.transport.call(function, &args).await {
+        match ctx.transport.call(function, &args).await {
             Ok(value) => {
-                if let Ok(mut values) = inner.config_cache.values.lock() {
+                if let Ok(mut values) = self.cache.values.lock() {
                     values.insert(key.to_owned(), (now, value.clone()));
                 }
                 if let Ok(json) = serde_json::to_string(&value) {
-                    if let Err(e) = inner.services.storage.set(&storage_key, &json).await {
+                    if let Err(e) = ctx.services.storage.set(&storage_key, &json).await {
                         tracing::debug!(error = %e, "could not cache configuration");
                     }
                 }
                 Ok(value)
             }
             Err(e) => {
-                let stale = inner
-                    .config_cache
+                let stale = self
+                    .cache
                     .values
                     .lock()
                     .ok()
@@ -152,7 +155,7 @@ impl MessengerClient<'_> {
                 if let Some(value) = stale {
                     return Ok(value);
                 }
-                if let Ok(Some(raw)) = inner.services.storage.get(&storage_key).await {
+                if let Ok(Some(raw)) = ctx.services.storage.get(&storage_key).await {
                     if let Ok(value) = serde_json::from_str(&raw) {
                         return Ok(value);
                     }
@@ -201,9 +204,9 @@ impl MessengerClient<'_> {
     /// Whether the team is in now. Not cached: it changes with the clock.
     pub async fn office_hours(&self) -> Result<OfficeHours> {
         let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
+        args.insert("workspaceId".into(), json!(self.ctx.config.workspace_id));
         let v = self
-            .inner
+            .ctx
             .transport
             .call(fns::OFFICE_HOURS_OPEN, &args)
             .await?;
@@ -266,7 +269,7 @@ impl MessengerClient<'_> {
     /// The discovery document, validated as Opencom's own validator does: `version`, `name` and
     /// `convexUrl` present, and `convexUrl` https (plain http only on localhost).
     pub async fn discovery(&self) -> Result<Discovery> {
-        let discovery = crate::Opencom::discover_with(self.inner).await?;
+        let discovery = crate::discovery::discover(self.ctx).await?;
         let missing = [
             ("version", discovery.version.is_empty()),
             ("name", discovery.name.is_empty()),

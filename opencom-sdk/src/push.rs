@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::wire::functions as fns;
 
@@ -52,11 +52,11 @@ struct StoredPush {
 /// device tokens would be stored but never delivered.
 pub(crate) fn check_expo_token(token: &str) -> Result<()> {
     let token = token.trim();
-    let inner = token
+    let ctx = token
         .strip_prefix("ExponentPushToken[")
         .or_else(|| token.strip_prefix("ExpoPushToken["))
         .and_then(|rest| rest.strip_suffix(']'));
-    match inner {
+    match ctx {
         Some(body) if !body.is_empty() && body.len() <= 256 && !body.contains(['[', ']']) => Ok(()),
         _ => Err(Error::invalid(
             "token",
@@ -70,11 +70,11 @@ pub(crate) fn check_expo_token(token: &str) -> Result<()> {
 /// Push registration: `client.push()`.
 #[derive(Clone, Copy)]
 pub struct PushClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
 }
 
-fn key(inner: &Inner) -> String {
-    format!("{}push", inner.config.storage_namespace())
+fn key(ctx: &Context) -> String {
+    format!("{}push", ctx.config.storage_namespace())
 }
 
 impl PushClient<'_> {
@@ -95,9 +95,9 @@ impl PushClient<'_> {
     ) -> Result<PushRegistration> {
         check_expo_token(token)?;
         let token = token.trim();
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::PUSH_REGISTER, |c| {
                 let mut args = c.workspace_args(&workspace_id);
@@ -115,11 +115,7 @@ impl PushClient<'_> {
             device_id: device_id.map(str::to_owned),
         };
         if let Ok(json) = serde_json::to_string(&stored) {
-            self.inner
-                .services
-                .storage
-                .set(&key(self.inner), &json)
-                .await?;
+            self.ctx.services.storage.set(&key(self.ctx), &json).await?;
         }
         Ok(match value.get("status").and_then(Value::as_str) {
             Some("updated") => PushRegistration::Updated,
@@ -130,18 +126,18 @@ impl PushClient<'_> {
 
     /// The token registered on this device, if any.
     pub async fn registered_token(&self) -> Result<Option<String>> {
-        Ok(stored(self.inner).await?.map(|s| s.token))
+        Ok(stored(self.ctx).await?.map(|s| s.token))
     }
 
     /// Unregisters the remembered token (no call when there is none). Returns whether the
     /// server had it.
     pub async fn unregister(&self) -> Result<bool> {
-        let Some(stored) = stored(self.inner).await? else {
+        let Some(stored) = stored(self.ctx).await? else {
             return Ok(false);
         };
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::PUSH_UNREGISTER, |c| {
                 let mut args = c.workspace_args(&workspace_id);
@@ -149,17 +145,17 @@ impl PushClient<'_> {
                 args
             })
             .await?;
-        self.inner.services.storage.remove(&key(self.inner)).await?;
+        self.ctx.services.storage.remove(&key(self.ctx)).await?;
         Ok(value.get("status").and_then(Value::as_str) == Some("removed"))
     }
 
     /// Turns notifications for the remembered token on or off.
     pub async fn set_enabled(&self, enabled: bool) -> Result<()> {
-        let Some(stored) = stored(self.inner).await? else {
+        let Some(stored) = stored(self.ctx).await? else {
             return Err(Error::invalid("token", "no push token is registered"));
         };
-        let workspace_id = self.inner.config.workspace_id.clone();
-        self.inner
+        let workspace_id = self.ctx.config.workspace_id.clone();
+        self.ctx
             .session
             .call(fns::PUSH_SET_ENABLED, |c| {
                 let mut args = c.workspace_args(&workspace_id);
@@ -172,11 +168,11 @@ impl PushClient<'_> {
     }
 }
 
-async fn stored(inner: &Inner) -> Result<Option<StoredPush>> {
-    Ok(inner
+async fn stored(ctx: &Context) -> Result<Option<StoredPush>> {
+    Ok(ctx
         .services
         .storage
-        .get(&key(inner))
+        .get(&key(ctx))
         .await?
         .and_then(|raw| serde_json::from_str(&raw).ok()))
 }

@@ -14,7 +14,6 @@ use crate::error::server_message::{classify, ServerFailure};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::transport::{ConvexHttp, Function, TransportError};
-use crate::visitor::User;
 use crate::wire::functions as fns;
 use crate::wire::{self, Call, VisitorAuth, WorkspaceAuth};
 
@@ -552,7 +551,7 @@ impl SessionManager {
 
     /// Records the result of a successful `visitors:identify`: the (possibly merged) visitor id
     /// and the user, so a later re-boot keeps them.
-    pub(crate) async fn adopt_identity(&self, visitor_id: &str, user: &User) {
+    pub(crate) async fn adopt_identity(&self, visitor_id: &str, user: StoredUser) {
         let mut st = self.state.lock().await;
         let Some(session) = st.session.as_mut() else {
             return;
@@ -564,7 +563,7 @@ impl SessionManager {
             );
         }
         session.visitor_id = Some(visitor_id.to_owned());
-        session.user = Some(user.to_stored());
+        session.user = Some(user);
         let snapshot = session.clone();
         self.persist(&snapshot).await;
     }

@@ -11,10 +11,14 @@ pub(crate) fn spawn<F>(task: F) -> Result<TaskGuard>
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::Config {
+    Ok(TaskGuard::new(runtime()?.spawn(task)))
+}
+
+/// The current tokio runtime, or [`Error::Config`] saying there is none.
+pub(crate) fn runtime() -> Result<tokio::runtime::Handle> {
+    tokio::runtime::Handle::try_current().map_err(|_| Error::Config {
         message: "no tokio runtime is running: call this from within a tokio runtime (live streams and background tasks run on it)".into(),
-    })?;
-    Ok(TaskGuard::new(runtime.spawn(task)))
+    })
 }
 
 /// Aborts a background task when dropped.

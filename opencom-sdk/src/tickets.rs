@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::conversations::attachments::check_count;
 use crate::conversations::check_id;
 use crate::conversations::model::Attachment;
@@ -407,16 +407,16 @@ impl NewTicket {
 /// Tickets: `client.tickets()`.
 #[derive(Clone, Copy)]
 pub struct TicketsClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
 }
 
 impl TicketsClient<'_> {
     /// The workspace's default ticket form (`ticketForms:getDefaultForVisitor`), if it has one.
     pub async fn default_form(&self) -> Result<Option<TicketForm>> {
         let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(self.inner.config.workspace_id));
+        args.insert("workspaceId".into(), json!(self.ctx.config.workspace_id));
         let value = self
-            .inner
+            .ctx
             .transport
             .call(fns::DEFAULT_TICKET_FORM, &args)
             .await?;
@@ -447,9 +447,9 @@ impl TicketsClient<'_> {
             }
             None => None,
         };
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::CREATE_TICKET, |c| {
                 let mut args = c.workspace_args(&workspace_id);
@@ -489,9 +489,9 @@ impl TicketsClient<'_> {
 
     /// The visitor's tickets, newest first (`tickets:listByVisitor`).
     pub async fn list(&self) -> Result<Vec<Ticket>> {
-        let workspace_id = self.inner.config.workspace_id.clone();
+        let workspace_id = self.ctx.config.workspace_id.clone();
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::LIST_TICKETS, |c| c.workspace_args(&workspace_id))
             .await?;
@@ -504,7 +504,7 @@ impl TicketsClient<'_> {
     pub async fn get(&self, ticket_id: &str) -> Result<TicketDetail> {
         check_id("ticket_id", ticket_id)?;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::GET_TICKET, |c| {
                 let mut args = c.visitor_args();
@@ -526,7 +526,7 @@ impl TicketsClient<'_> {
     pub async fn comments(&self, ticket_id: &str) -> Result<Vec<TicketComment>> {
         check_id("ticket_id", ticket_id)?;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::TICKET_COMMENTS, |c| {
                 let mut args = c.visitor_args();
@@ -554,7 +554,7 @@ impl TicketsClient<'_> {
         }
         check_count(attachment_ids)?;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::ADD_TICKET_COMMENT, |c| {
                 let mut args = c.visitor_args();

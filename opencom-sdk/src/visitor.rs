@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::attributes::{to_json_object, validate_custom_attributes, AttributeValue, Attributes};
 use std::sync::Arc;
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::session::{insert_user_fields, StoredUser};
@@ -215,7 +215,7 @@ impl Visitor {
 /// Visitor operations: `client.visitor()`.
 #[derive(Clone, Copy)]
 pub struct VisitorClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
 }
 
 impl VisitorClient<'_> {
@@ -239,9 +239,9 @@ impl VisitorClient<'_> {
     pub async fn identify(&self, user: User) -> Result<Visitor> {
         user.validate()?;
         let stored = user.to_stored();
-        let cfg = &self.inner.config;
+        let cfg = &self.ctx.config;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::IDENTIFY, |creds| {
                 let mut args = creds.visitor_args();
@@ -256,13 +256,13 @@ impl VisitorClient<'_> {
             })
             .await?;
         let visitor = Visitor::from_json(&value)?;
-        self.inner.session.adopt_identity(&visitor.id, &user).await;
+        self.ctx.session.adopt_identity(&visitor.id, stored).await;
         Ok(visitor)
     }
 
     /// The user last identified on this device (kept across restarts), if any.
     pub async fn current_user(&self) -> Option<User> {
-        self.inner
+        self.ctx
             .session
             .stored_user()
             .await
@@ -271,8 +271,8 @@ impl VisitorClient<'_> {
 
     /// Sends one `visitors:heartbeat` now (the client also sends them on an interval).
     pub async fn heartbeat(&self) -> Result<()> {
-        let origin = self.inner.config.origin.as_deref();
-        self.inner
+        let origin = self.ctx.config.origin.as_deref();
+        self.ctx
             .session
             .request(|creds| Heartbeat {
                 auth: creds.visitor(),

@@ -238,7 +238,7 @@ fn live_streams_a_validation_echo_and_the_workspace_sign_in_log_no_secret() {
                 .conversations()
                 .watch_messages(&conversation.id)
                 .unwrap();
-            let mut conversations = client.conversations().watch_conversations();
+            let mut conversations = client.conversations().watch_conversations().unwrap();
             let limit = Duration::from_secs(20);
             tokio::time::timeout(limit, messages.next())
                 .await

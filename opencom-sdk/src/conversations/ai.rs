@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::outbox::OutboxItem;
-use crate::client::Inner;
+use crate::context::Context;
 use crate::wire::functions as fns;
 
 /// How long the AI settings are trusted before asking again.
@@ -20,12 +20,12 @@ pub(crate) struct AiSettingsCache {
 }
 
 /// Whether an AI reply should follow a visitor message sent now (cached settings).
-pub(crate) async fn ai_enabled(inner: &Inner) -> bool {
-    if !inner.config.ai_replies {
+pub(crate) async fn ai_enabled(ctx: &Context, cache: &AiSettingsCache) -> bool {
+    if !ctx.config.ai_replies {
         return false;
     }
-    let now = inner.services.clock.now_ms();
-    if let Ok(cached) = inner.ai_settings.enabled.lock() {
+    let now = ctx.services.clock.now_ms();
+    if let Ok(cached) = cache.enabled.lock() {
         if let Some((at, enabled)) = *cached {
             if now - at < SETTINGS_TTL_MS {
                 return enabled;
@@ -33,15 +33,15 @@ pub(crate) async fn ai_enabled(inner: &Inner) -> bool {
         }
     }
     let mut args = Map::new();
-    args.insert("workspaceId".into(), json!(inner.config.workspace_id));
-    let enabled = match inner.transport.call(fns::AI_PUBLIC_SETTINGS, &args).await {
+    args.insert("workspaceId".into(), json!(ctx.config.workspace_id));
+    let enabled = match ctx.transport.call(fns::AI_PUBLIC_SETTINGS, &args).await {
         Ok(settings) => settings.get("enabled").and_then(Value::as_bool) != Some(false),
         Err(e) => {
             tracing::debug!(error = %e, "could not read the AI settings");
             return false;
         }
     };
-    if let Ok(mut cached) = inner.ai_settings.enabled.lock() {
+    if let Ok(mut cached) = cache.enabled.lock() {
         *cached = Some((now, enabled));
     }
     enabled
@@ -49,17 +49,17 @@ pub(crate) async fn ai_enabled(inner: &Inner) -> bool {
 
 /// Fire-and-forget AI reply request after a visitor message reached the server. `wanted` is
 /// the decision taken when the message was sent (the setting may change afterwards).
-pub(crate) fn after_visitor_message(inner: &Arc<Inner>, item: &OutboxItem, wanted: bool) {
+pub(crate) fn after_visitor_message(ctx: &Arc<Context>, item: &OutboxItem, wanted: bool) {
     if !wanted || item.content.trim().is_empty() {
         return;
     }
-    let weak = Arc::downgrade(inner);
+    let weak = Arc::downgrade(ctx);
     let conversation_id = item.conversation_id.clone();
     let query = item.content.clone();
     tokio::spawn(async move {
-        let Some(inner) = weak.upgrade() else { return };
-        let workspace_id = inner.config.workspace_id.clone();
-        let result = inner
+        let Some(ctx) = weak.upgrade() else { return };
+        let workspace_id = ctx.config.workspace_id.clone();
+        let result = ctx
             .session
             .call(fns::AI_GENERATE_RESPONSE, |c| {
                 let mut args = c.workspace_args(&workspace_id);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::wire::functions as fns;
 
@@ -113,7 +113,7 @@ fn mime_for(file_name: &str) -> &'static str {
 }
 
 pub(crate) async fn upload(
-    inner: &Inner,
+    ctx: &Context,
     source: AttachmentSource,
     file_name: &str,
     mime: Option<&str>,
@@ -133,16 +133,16 @@ pub(crate) async fn upload(
     };
     check_size(bytes.len() as u64)?;
     let mime = mime.unwrap_or_else(|| mime_for(&file_name)).to_owned();
-    let workspace_id = inner.config.workspace_id.clone();
+    let workspace_id = ctx.config.workspace_id.clone();
     let base = |creds: &crate::session::Credentials| creds.workspace_args(&workspace_id);
 
-    let upload_url = inner.session.call(fns::GENERATE_UPLOAD_URL, base).await?;
+    let upload_url = ctx.session.call(fns::GENERATE_UPLOAD_URL, base).await?;
     let upload_url = upload_url.as_str().ok_or_else(|| Error::Decode {
         message: "generateUploadUrl did not return a URL".into(),
     })?;
-    let (status, body) = inner
+    let (status, body) = ctx
         .transport
-        .upload(upload_url, &mime, bytes, inner.config.request_timeout * 4)
+        .upload(upload_url, &mime, bytes, ctx.config.request_timeout * 4)
         .await?;
     let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
         message: format!("upload answer: {e}"),
@@ -160,7 +160,7 @@ pub(crate) async fn upload(
         })?
         .to_owned();
 
-    let finalized = inner
+    let finalized = ctx
         .session
         .call(fns::FINALIZE_UPLOAD, |creds| {
             let mut args = base(creds);

@@ -10,10 +10,12 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::session::Credentials;
 use crate::wire::functions as fns;
+use crate::wire::visitor::conversations::{self, TotalUnread};
+use outbox::Outbox;
 
 use attachments::{AttachmentSource, UploadedAttachment};
 use model::{Conversation, CsatEligibility, Message};
@@ -22,19 +24,21 @@ use outbox::{OutgoingMessage, SendHandle};
 /// Conversations, messages, attachments and ratings: `client.conversations()`.
 #[derive(Clone, Copy)]
 pub struct ConversationsClient<'a> {
-    pub(crate) inner: &'a Arc<Inner>,
+    pub(crate) ctx: &'a Arc<Context>,
+    /// This domain's state, owned by the facade.
+    pub(crate) outbox: &'a Arc<Outbox>,
 }
 
 impl ConversationsClient<'_> {
     fn workspace_args(&self, creds: &Credentials) -> Map<String, Value> {
-        creds.workspace_args(&self.inner.config.workspace_id)
+        creds.workspace_args(&self.ctx.config.workspace_id)
     }
 
     /// The visitor's conversations, newest activity first, each with its last message
     /// (`conversations:listByVisitor`).
     pub async fn list(&self) -> Result<Vec<Conversation>> {
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::LIST_CONVERSATIONS, |c| self.workspace_args(c))
             .await?;
@@ -44,7 +48,7 @@ impl ConversationsClient<'_> {
     /// The visitor's first open conversation, or a new one (with the workspace's greeting).
     pub async fn get_or_create(&self) -> Result<Conversation> {
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::GET_OR_CREATE_CONVERSATION, |c| self.workspace_args(c))
             .await?;
@@ -54,7 +58,7 @@ impl ConversationsClient<'_> {
     /// Starts a new conversation (`conversations:createForVisitor`).
     pub async fn create(&self) -> Result<Conversation> {
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::CREATE_CONVERSATION, |c| self.workspace_args(c))
             .await?;
@@ -66,13 +70,11 @@ impl ConversationsClient<'_> {
     pub async fn get(&self, conversation_id: &str) -> Result<Option<Conversation>> {
         check_id("conversation_id", conversation_id)?;
         let value = self
-            .inner
+            .ctx
             .session
-            .call(fns::GET_CONVERSATION, |c| {
-                let mut args = Map::new();
-                args.insert("id".into(), json!(conversation_id));
-                args.insert("visitorId".into(), json!(c.visitor_id));
-                args
+            .request(|c| conversations::Get {
+                id: conversation_id,
+                visitor_id: Some(c.visitor_id.clone()),
             })
             .await?;
         if value.is_null() {
@@ -86,7 +88,7 @@ impl ConversationsClient<'_> {
     pub async fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
         check_id("conversation_id", conversation_id)?;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::LIST_MESSAGES, |c| {
                 let mut args = c.visitor_args();
@@ -115,15 +117,14 @@ impl ConversationsClient<'_> {
         message: OutgoingMessage,
     ) -> Result<SendHandle> {
         check_id("conversation_id", conversation_id)?;
-        self.inner
-            .outbox
-            .enqueue(self.inner, conversation_id, message)
+        self.outbox
+            .enqueue(self.ctx, conversation_id, message)
             .await
     }
 
     /// Resumes sending after the outbox paused on repeated failures.
     pub async fn resume_outbox(&self) {
-        self.inner.outbox.resume(self.inner).await;
+        self.outbox.resume(self.ctx).await;
     }
 
     /// Uploads a file for a message (`generateUploadUrl`, `POST`, `finalizeUpload`). Checked
@@ -135,13 +136,13 @@ impl ConversationsClient<'_> {
         file_name: &str,
         mime_type: Option<&str>,
     ) -> Result<UploadedAttachment> {
-        attachments::upload(self.inner, source, file_name, mime_type).await
+        attachments::upload(self.ctx, source, file_name, mime_type).await
     }
 
     /// Marks the conversation read by the visitor (`conversations:markAsRead`).
     pub async fn mark_read(&self, conversation_id: &str) -> Result<()> {
         check_id("conversation_id", conversation_id)?;
-        self.inner
+        self.ctx
             .session
             .call(fns::MARK_READ, |c| {
                 let mut args = c.visitor_args();
@@ -155,19 +156,22 @@ impl ConversationsClient<'_> {
 
     /// Unread messages across the visitor's conversations.
     pub async fn total_unread(&self) -> Result<u32> {
-        let value = self
-            .inner
+        let workspace_id = &self.ctx.config.workspace_id;
+        let total = self
+            .ctx
             .session
-            .call(fns::TOTAL_UNREAD, |c| self.workspace_args(c))
+            .request(|c| TotalUnread {
+                auth: c.workspace(workspace_id),
+            })
             .await?;
-        Ok(value.as_f64().unwrap_or(0.0).max(0.0) as u32)
+        unread_total(total)
     }
 
     /// Whether the conversation can be rated now.
     pub async fn csat_eligibility(&self, conversation_id: &str) -> Result<CsatEligibility> {
         check_id("conversation_id", conversation_id)?;
         let value = self
-            .inner
+            .ctx
             .session
             .call(fns::CSAT_ELIGIBILITY, |c| {
                 let mut args = c.visitor_args();
@@ -199,7 +203,7 @@ impl ConversationsClient<'_> {
         if !(1..=5).contains(&rating) {
             return Err(Error::invalid("rating", "must be between 1 and 5"));
         }
-        self.inner
+        self.ctx
             .session
             .call(fns::SUBMIT_CSAT, |c| {
                 let mut args = c.visitor_args();
@@ -215,6 +219,21 @@ impl ConversationsClient<'_> {
     }
 }
 
+/// `getTotalUnreadForVisitor`'s number as a count: a negative, fractional or non-finite value is
+/// a decode error (the server sums non-negative counters).
+pub(crate) fn unread_total(total: f64) -> Result<u32> {
+    if total.is_finite() && total >= 0.0 && total.fract() == 0.0 && total <= f64::from(u32::MAX) {
+        Ok(total as u32)
+    } else {
+        Err(Error::Decode {
+            message: format!(
+                "{}: the unread total is not a count",
+                fns::TOTAL_UNREAD.path
+            ),
+        })
+    }
+}
+
 pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
     if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
         return Err(Error::invalid(
@@ -223,4 +242,21 @@ pub(crate) fn check_id(field: &str, id: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unread_total_is_a_count_or_a_decode_error() {
+        assert_eq!(unread_total(0.0).unwrap(), 0);
+        assert_eq!(unread_total(7.0).unwrap(), 7);
+        for bad in [-1.0, 2.5, f64::NAN, f64::INFINITY, 1e12] {
+            assert!(
+                matches!(unread_total(bad), Err(Error::Decode { .. })),
+                "{bad} must not become a count"
+            );
+        }
+    }
 }

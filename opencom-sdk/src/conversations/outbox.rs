@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::watch;
 
+use super::ai::AiSettingsCache;
 use super::attachments::check_count;
 use super::model::{DeliveryState, Message, SenderType};
-use crate::client::Inner;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::task::TaskGuard;
 use crate::wire::functions as fns;
@@ -102,6 +103,8 @@ struct State {
 pub(crate) struct Outbox {
     state: Mutex<State>,
     version: watch::Sender<u64>,
+    /// Whether an AI reply follows a sent message (the workspace's AI settings, cached).
+    ai: AiSettingsCache,
 }
 
 /// A queued message: await [`sent`](Self::sent) for its server id.
@@ -156,6 +159,7 @@ impl Outbox {
         Arc::new(Self {
             state: Mutex::new(State::default()),
             version,
+            ai: AiSettingsCache::default(),
         })
     }
 
@@ -179,24 +183,24 @@ impl Outbox {
             .map(|e| (e.delivery.clone(), e.message_id.clone()))
     }
 
-    fn item_key(inner: &Inner, local_id: &str) -> String {
-        format!("{}outbox/item/{local_id}", inner.config.storage_namespace())
+    fn item_key(ctx: &Context, local_id: &str) -> String {
+        format!("{}outbox/item/{local_id}", ctx.config.storage_namespace())
     }
 
-    fn cursor_key(inner: &Inner, conversation_id: &str) -> String {
+    fn cursor_key(ctx: &Context, conversation_id: &str) -> String {
         format!(
             "{}outbox/cursor/{conversation_id}",
-            inner.config.storage_namespace()
+            ctx.config.storage_namespace()
         )
     }
 
     /// Loads items left by a previous run and starts their senders.
-    pub(crate) async fn load(self: &Arc<Self>, inner: &Arc<Inner>) -> Result<()> {
+    pub(crate) async fn load(self: &Arc<Self>, ctx: &Arc<Context>) -> Result<()> {
         if self.lock().loaded {
             return Ok(());
         }
-        let storage = &inner.services.storage;
-        let prefix = format!("{}outbox/", inner.config.storage_namespace());
+        let storage = &ctx.services.storage;
+        let prefix = format!("{}outbox/", ctx.config.storage_namespace());
         let mut items = Vec::new();
         let mut sent = Vec::new();
         let mut cursors = HashMap::new();
@@ -219,7 +223,7 @@ impl Outbox {
         // A conversation sends one item at a time, so a leftover sent item is its newest
         // message: the cursor moves to it.
         for (key, conversation_id, message_id) in sent {
-            let cursor_key = Self::cursor_key(inner, &conversation_id);
+            let cursor_key = Self::cursor_key(ctx, &conversation_id);
             storage.set(&cursor_key, &message_id).await?;
             storage.remove(&key).await?;
             cursors.insert(conversation_id, message_id);
@@ -262,7 +266,7 @@ impl Outbox {
             tracing::info!(count = conversations.len(), "resuming unsent messages");
         }
         for conversation in conversations {
-            self.spawn_worker(inner, &conversation);
+            self.spawn_worker(ctx, &conversation);
         }
         self.notify();
         Ok(())
@@ -270,7 +274,7 @@ impl Outbox {
 
     pub(crate) async fn enqueue(
         self: &Arc<Self>,
-        inner: &Arc<Inner>,
+        ctx: &Arc<Context>,
         conversation_id: &str,
         message: OutgoingMessage,
     ) -> Result<SendHandle> {
@@ -284,7 +288,7 @@ impl Outbox {
         if message.attachment_ids.iter().any(|id| id.trim().is_empty()) {
             return Err(Error::invalid("attachment_ids", "ids must not be empty"));
         }
-        self.load(inner).await?;
+        self.load(ctx).await?;
         let local_id = {
             let mut st = self.lock();
             let seq = st.next_seq;
@@ -296,7 +300,7 @@ impl Outbox {
             conversation_id: conversation_id.to_owned(),
             content: message.text,
             attachment_ids: message.attachment_ids,
-            enqueued_at: inner.services.clock.now_ms(),
+            enqueued_at: ctx.services.clock.now_ms(),
             attempted: false,
             sent_message_id: None,
         };
@@ -304,10 +308,9 @@ impl Outbox {
         let json = serde_json::to_string(&item).map_err(|e| Error::Storage {
             message: e.to_string(),
         })?;
-        inner
-            .services
+        ctx.services
             .storage
-            .set(&Self::item_key(inner, &local_id), &json)
+            .set(&Self::item_key(ctx, &local_id), &json)
             .await?;
         let sent_id = Arc::new(OnceLock::new());
         self.lock().entries.insert(
@@ -321,7 +324,7 @@ impl Outbox {
             },
         );
         self.notify();
-        self.spawn_worker(inner, conversation_id);
+        self.spawn_worker(ctx, conversation_id);
         Ok(SendHandle {
             local_id,
             outbox: Arc::downgrade(self),
@@ -331,7 +334,7 @@ impl Outbox {
 
     /// Clears paused queues and starts their senders again; also restarts the sender of any
     /// conversation with unsent items whose sender is gone.
-    pub(crate) async fn resume(self: &Arc<Self>, inner: &Arc<Inner>) {
+    pub(crate) async fn resume(self: &Arc<Self>, ctx: &Arc<Context>) {
         let conversations: Vec<String> = {
             let mut st = self.lock();
             let mut convs = Vec::new();
@@ -350,7 +353,7 @@ impl Outbox {
         };
         self.notify();
         for conversation in conversations {
-            self.spawn_worker(inner, &conversation);
+            self.spawn_worker(ctx, &conversation);
         }
     }
 
@@ -367,7 +370,7 @@ impl Outbox {
 
     /// Starts the conversation's sender unless one is running. A sender that died (its task
     /// panicked, was aborted, or its runtime shut down) is replaced: its items are still queued.
-    fn spawn_worker(self: &Arc<Self>, inner: &Arc<Inner>, conversation_id: &str) {
+    fn spawn_worker(self: &Arc<Self>, ctx: &Arc<Context>, conversation_id: &str) {
         let mut st = self.lock();
         if st
             .workers
@@ -379,9 +382,10 @@ impl Outbox {
         if st.workers.remove(conversation_id).is_some() {
             tracing::warn!("an outbox sender had stopped; restarting it");
         }
-        let weak = Arc::downgrade(inner);
+        let ctx = Arc::downgrade(ctx);
+        let outbox = Arc::downgrade(self);
         let conversation = conversation_id.to_owned();
-        let task = tokio::spawn(async move { run_conversation(weak, conversation).await });
+        let task = tokio::spawn(async move { run_conversation(ctx, outbox, conversation).await });
         st.workers
             .insert(conversation_id.to_owned(), TaskGuard::new(task));
     }
@@ -439,7 +443,7 @@ impl Outbox {
         self.lock().entries.get(local_id).map_or(0, |e| e.failures)
     }
 
-    async fn mark_sent(&self, inner: &Inner, item: &OutboxItem, message_id: &str) {
+    async fn mark_sent(&self, ctx: &Context, item: &OutboxItem, message_id: &str) {
         {
             let mut st = self.lock();
             if let Some(entry) = st.entries.get_mut(&item.local_id) {
@@ -451,7 +455,7 @@ impl Outbox {
                 .insert(item.conversation_id.clone(), message_id.to_owned());
             prune_sent(&mut st);
         }
-        let storage = &inner.services.storage;
+        let storage = &ctx.services.storage;
         // 1. The item records its server id (one atomic write), 2. the cursor moves, 3. the
         // item goes. A crash after 1 leaves a sent item that `load` settles without re-sending.
         let mut sent = item.clone();
@@ -459,7 +463,7 @@ impl Outbox {
         match serde_json::to_string(&sent) {
             Ok(json) => {
                 if let Err(e) = storage
-                    .set(&Self::item_key(inner, &item.local_id), &json)
+                    .set(&Self::item_key(ctx, &item.local_id), &json)
                     .await
                 {
                     tracing::warn!(error = %e, "could not record a sent outbox item");
@@ -468,28 +472,28 @@ impl Outbox {
             Err(e) => tracing::warn!(error = %e, "could not encode a sent outbox item"),
         }
         if let Err(e) = storage
-            .set(&Self::cursor_key(inner, &item.conversation_id), message_id)
+            .set(&Self::cursor_key(ctx, &item.conversation_id), message_id)
             .await
         {
             tracing::warn!(error = %e, "could not persist the outbox cursor");
         }
-        if let Err(e) = storage.remove(&Self::item_key(inner, &item.local_id)).await {
+        if let Err(e) = storage.remove(&Self::item_key(ctx, &item.local_id)).await {
             tracing::warn!(error = %e, "could not remove a sent outbox item");
         }
         self.notify();
     }
 
-    async fn mark_attempted(&self, inner: &Inner, item: &OutboxItem) {
+    async fn mark_attempted(&self, ctx: &Context, item: &OutboxItem) {
         let mut updated = item.clone();
         updated.attempted = true;
         if let Some(entry) = self.lock().entries.get_mut(&item.local_id) {
             entry.item.attempted = true;
         }
         if let Ok(json) = serde_json::to_string(&updated) {
-            if let Err(e) = inner
+            if let Err(e) = ctx
                 .services
                 .storage
-                .set(&Self::item_key(inner, &item.local_id), &json)
+                .set(&Self::item_key(ctx, &item.local_id), &json)
                 .await
             {
                 tracing::warn!(error = %e, "could not persist an outbox item's attempt");
@@ -498,8 +502,8 @@ impl Outbox {
     }
 
     /// Finds `item` among the server's messages after this device's cursor.
-    async fn reconcile(&self, inner: &Inner, item: &OutboxItem) -> Result<Option<String>> {
-        let value = inner
+    async fn reconcile(&self, ctx: &Context, item: &OutboxItem) -> Result<Option<String>> {
+        let value = ctx
             .session
             .call(fns::LIST_MESSAGES, |c| {
                 let mut args = c.visitor_args();
@@ -536,9 +540,9 @@ impl Outbox {
         Ok(found.map(|m| m.id.clone()))
     }
 
-    async fn attempt(&self, inner: &Inner, item: &OutboxItem) -> Attempt {
+    async fn attempt(&self, ctx: &Context, item: &OutboxItem) -> Attempt {
         if item.attempted {
-            match self.reconcile(inner, item).await {
+            match self.reconcile(ctx, item).await {
                 Ok(Some(id)) => {
                     tracing::info!(
                         local_id = item.local_id,
@@ -551,8 +555,8 @@ impl Outbox {
             }
         }
         self.set_delivery(&item.local_id, DeliveryState::Sending);
-        self.mark_attempted(inner, item).await;
-        let result = inner
+        self.mark_attempted(ctx, item).await;
+        let result = ctx
             .session
             .call(fns::SEND_MESSAGE, |c| {
                 let mut args = c.visitor_args();
@@ -702,20 +706,21 @@ fn prune_sent(st: &mut State) {
 }
 
 /// Sends one conversation's items in order until none is left or the queue pauses.
-async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
+async fn run_conversation(ctx: Weak<Context>, outbox: Weak<Outbox>, conversation_id: String) {
     loop {
-        let Some(inner) = weak.upgrade() else { return };
-        let outbox = Arc::clone(&inner.outbox);
+        let (Some(ctx), Some(outbox)) = (ctx.upgrade(), outbox.upgrade()) else {
+            return;
+        };
         let Some(item) = outbox.next_pending(&conversation_id) else {
             return;
         };
         // Decided before sending (cached for minutes), so a later settings change does not
         // reach back to this message.
-        let wants_ai = super::ai::ai_enabled(&inner).await;
-        match outbox.attempt(&inner, &item).await {
+        let wants_ai = super::ai::ai_enabled(&ctx, &outbox.ai).await;
+        match outbox.attempt(&ctx, &item).await {
             Attempt::Sent(message_id) => {
-                outbox.mark_sent(&inner, &item, &message_id).await;
-                super::ai::after_visitor_message(&inner, &item, wants_ai);
+                outbox.mark_sent(&ctx, &item, &message_id).await;
+                super::ai::after_visitor_message(&ctx, &item, wants_ai);
             }
             Attempt::Permanent(error) => {
                 tracing::warn!(error = %error, "message refused; pausing this conversation's queue");
@@ -728,7 +733,7 @@ async fn run_conversation(weak: Weak<Inner>, conversation_id: String) {
                     return;
                 }
                 let wait = crate::backoff::outbox_delay(outbox.failures(&item.local_id));
-                drop(inner);
+                drop(ctx);
                 tokio::time::sleep(wait).await;
             }
         }

@@ -20,29 +20,15 @@ pub use stream::{Delivery, LiveStream, Snapshot};
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use futures::Stream;
-use serde_json::{Map, Value};
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 
-use crate::client::Inner;
-use crate::error::{Error, Result};
-use crate::session::Credentials;
-use crate::task::TaskGuard;
-use crate::transport::{ConvexHttp, Function, TransportError};
+use crate::transport::ConvexHttp;
 use engine::{LiveEngine, LiveTimeouts};
-use live::{Links, LiveSource, Polled};
+use live::Links;
 use socket::{sync_url, SocketConfig};
 
-/// How live data reaches the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RealtimeMode {
-    /// Convex WebSocket subscriptions, polling over HTTP while the socket is down (default).
-    #[default]
-    WebSocket,
-    /// HTTP polling only (for networks that block WebSockets).
-    Polling,
-}
+pub use crate::config::RealtimeMode;
 
 /// The live connection's state, for a UI indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,131 +193,6 @@ impl Realtime {
     pub(crate) fn is_paused(&self) -> bool {
         *self.paused.borrow()
     }
-}
-
-/// Builds a query's arguments from the session's credentials.
-pub(crate) type ArgsFn = Box<dyn Fn(&Credentials) -> Map<String, Value> + Send + Sync>;
-
-/// What to watch: a query and how to build its arguments from the session.
-pub(crate) struct QuerySpec {
-    pub(crate) function: Function,
-    pub(crate) args: ArgsFn,
-    /// Storage key suffix for the offline cache (None: not cached).
-    pub(crate) cache: Option<String>,
-}
-
-type VisitorRender<T> = Box<dyn FnMut(&Inner, &Value) -> Result<T> + Send>;
-
-/// A visitor query: arguments from the session (re-built after every refresh), failures judged
-/// by the session, the offline cache per visitor.
-struct VisitorSource {
-    inner: Arc<Inner>,
-    spec: QuerySpec,
-    creds: Option<Credentials>,
-}
-
-impl VisitorSource {
-    fn cache_key(&self) -> Option<String> {
-        let suffix = self.spec.cache.as_ref()?;
-        let creds = self.creds.as_ref()?;
-        Some(format!(
-            "{}cache/{}/{suffix}",
-            self.inner.config.storage_namespace(),
-            creds.visitor_id
-        ))
-    }
-}
-
-#[async_trait]
-impl LiveSource for VisitorSource {
-    fn path(&self) -> &'static str {
-        self.spec.function.path
-    }
-
-    async fn args(&mut self) -> Result<Map<String, Value>> {
-        let creds = self.inner.session.credentials().await?;
-        let args = (self.spec.args)(&creds);
-        self.creds = Some(creds);
-        Ok(args)
-    }
-
-    async fn poll(&self, args: &Map<String, Value>) -> Polled {
-        match self
-            .inner
-            .transport
-            .call(self.spec.function, &args.clone())
-            .await
-        {
-            Ok(value) => Polled::Value(value),
-            Err(TransportError::Function { message }) => Polled::Failed(message),
-            Err(e) => {
-                tracing::debug!(error = %e, "poll failed");
-                Polled::Unavailable
-            }
-        }
-    }
-
-    async fn failed(&self, message: &str) -> std::result::Result<(), Error> {
-        match &self.creds {
-            Some(creds) => self.inner.session.after_failure(creds, message).await,
-            None => Err(Error::SessionExpired),
-        }
-    }
-
-    async fn valid_for(&self) -> Option<Duration> {
-        Some(self.inner.session.refresh_due_in().await)
-    }
-
-    fn generations(&self) -> Option<watch::Receiver<u64>> {
-        Some(self.inner.session.generations())
-    }
-
-    async fn cached(&self) -> Option<Value> {
-        let key = self.cache_key()?;
-        let raw = self.inner.services.storage.get(&key).await.ok()??;
-        serde_json::from_str(&raw).ok()
-    }
-
-    async fn store(&self, value: &Value) {
-        let Some(key) = self.cache_key() else { return };
-        let Ok(json) = serde_json::to_string(value) else {
-            return;
-        };
-        if let Err(e) = self.inner.services.storage.set(&key, &json).await {
-            tracing::debug!(error = %e, "could not cache a snapshot");
-        }
-    }
-}
-
-/// Starts a live query: the cached snapshot first (if any), then every distinct value.
-/// `extra` re-renders the last value when it changes (the outbox, for local echoes).
-pub(crate) fn watch<T>(
-    inner: &Arc<Inner>,
-    spec: QuerySpec,
-    mut render: VisitorRender<T>,
-    extra: Option<watch::Receiver<u64>>,
-) -> LiveStream<T>
-where
-    T: Clone + PartialEq + Send + 'static,
-{
-    let (tx, rx) = mpsc::channel(32);
-    let engine = inner.realtime.engine(&inner.transport, None);
-    let links = inner
-        .realtime
-        .links(engine, inner.config.poll_interval, extra);
-    let render_inner = Arc::clone(inner);
-    let source = VisitorSource {
-        inner: Arc::clone(inner),
-        spec,
-        creds: None,
-    };
-    let task = tokio::spawn(live::run(
-        source,
-        links,
-        Box::new(move |raw: &Value| render(&render_inner, raw)),
-        tx,
-    ));
-    LiveStream::new(rx, TaskGuard::new(task))
 }
 
 /// The connection state as a stream: the current state first, then every change.

@@ -62,7 +62,7 @@ impl ConvexHttp {
             timeout,
             connect_timeout,
             ws_tls,
-            max_response_bytes: crate::config::DEFAULT_MAX_RESPONSE_BYTES,
+            max_response_bytes: super::DEFAULT_MAX_RESPONSE_BYTES,
         })
     }
 

@@ -13,6 +13,11 @@ pub use retry::RetryPolicy;
 
 use std::time::Duration;
 
+/// The default cap on one response body: 32 MiB, far above the largest real answer (a long
+/// conversation's message list is a few MiB). Change it with
+/// [`OpencomBuilder::max_response_bytes`](crate::OpencomBuilder::max_response_bytes).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Everything that can go wrong on the wire, before it is turned into a public [`crate::Error`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum TransportError {

@@ -17,7 +17,7 @@ pub(crate) mod visitor;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -64,6 +64,16 @@ fn without_values(message: &str) -> String {
         }
     }
     out
+}
+
+/// `args` as the JSON object a live query sends over the sync protocol.
+pub(crate) fn to_object<A: Serialize>(function: Function, args: &A) -> Result<Map<String, Value>> {
+    match serde_json::to_value(args) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Error::Decode {
+            message: format!("the arguments of {} are not an object", function.path),
+        }),
+    }
 }
 
 /// `{visitorId, sessionToken}`: how visitor-facing functions authenticate. Flatten it into an

@@ -107,8 +107,8 @@ async fn the_unread_count_and_conversation_list_are_live() {
     let client = h.client();
     client.start().await.unwrap();
     let conversation = client.conversations().create().await.unwrap();
-    let mut unread = client.conversations().watch_unread_count();
-    let mut list = client.conversations().watch_conversations();
+    let mut unread = client.conversations().watch_unread_count().unwrap();
+    let mut list = client.conversations().watch_conversations().unwrap();
     assert_eq!(next(&mut unread).await.value, 0);
     assert_eq!(next(&mut list).await.value.len(), 1);
 
@@ -301,4 +301,27 @@ async fn a_restarted_client_shows_the_cached_snapshot_first_even_offline() {
         h.storage.keys("").await.unwrap()
     };
     assert!(keys.iter().all(|k| !k.contains("/cache/")), "{keys:?}");
+}
+
+/// Every `watch_*` returns its stream or a typed error; outside a tokio runtime that is a
+/// `Config` error naming the runtime, not tokio's panic.
+#[test]
+fn watching_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    let client = opencom_sdk::Opencom::builder("https://happy-otter-123.convex.cloud", "ws1")
+        .build()
+        .unwrap();
+    let conversations = client.conversations();
+    let errors = [
+        conversations.watch_messages("c1").err(),
+        conversations.watch_conversations().err(),
+        conversations.watch_unread_count().err(),
+    ];
+    for error in errors {
+        let error = error.expect("no stream can run without a runtime");
+        assert!(
+            matches!(error, opencom_sdk::Error::Config { .. })
+                && error.to_string().contains("tokio runtime"),
+            "{error:?}"
+        );
+    }
 }
