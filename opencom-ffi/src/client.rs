@@ -314,12 +314,14 @@ impl OpencomClient {
                     .await
                     .map_err(|e| sdk::Error::Storage {
                         message: format!("cannot create {path}: {e}"),
+                        source: Some(sdk::ErrorSource::new(e)),
                     })?;
             let summary = c.export_my_data(&mut file).await?;
             tokio::io::AsyncWriteExt::flush(&mut file)
                 .await
                 .map_err(|e| sdk::Error::Storage {
                     message: format!("cannot write {path}: {e}"),
+                    source: Some(sdk::ErrorSource::new(e)),
                 })?;
             Ok(summary)
         })

@@ -102,7 +102,7 @@ impl From<opencom_sdk::Error> for OpencomError {
     fn from(err: opencom_sdk::Error) -> Self {
         use opencom_sdk::Error as E;
         match err {
-            E::Network { message } => OpencomError::Network { detail: message },
+            E::Network { message, .. } => OpencomError::Network { detail: message },
             E::Timeout => OpencomError::Timeout,
             E::SessionExpired => OpencomError::SessionExpired,
             E::NotAuthorized { message } => OpencomError::NotAuthorized { detail: message },
@@ -112,7 +112,7 @@ impl From<opencom_sdk::Error> for OpencomError {
             E::Server { message } => OpencomError::Server { detail: message },
             E::Decode { message } => OpencomError::Decode { detail: message },
             E::Config { message } => OpencomError::Config { detail: message },
-            E::Storage { message } => OpencomError::Storage { detail: message },
+            E::Storage { message, .. } => OpencomError::Storage { detail: message },
             // The bindings keep what hosts have always seen here (no new exception type); an
             // FFI host cannot drop the client under a live handle anyway.
             E::ClientDropped => OpencomError::Config {
@@ -167,11 +167,15 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for StorageError {
 impl From<StorageError> for opencom_sdk::StorageError {
     fn from(err: StorageError) -> Self {
         match err {
-            StorageError::Io { detail } => opencom_sdk::StorageError::Io { message: detail },
+            StorageError::Io { detail } => opencom_sdk::StorageError::Io {
+                message: detail,
+                source: None,
+            },
             StorageError::Corrupt { key } => opencom_sdk::StorageError::Corrupt { key },
-            StorageError::Unexpected { detail } => {
-                opencom_sdk::StorageError::Io { message: detail }
-            }
+            StorageError::Unexpected { detail } => opencom_sdk::StorageError::Io {
+                message: detail,
+                source: None,
+            },
         }
     }
 }
@@ -209,6 +213,7 @@ mod tests {
             (
                 opencom_sdk::Error::Storage {
                     message: "disk".into(),
+                    source: None,
                 },
                 OpencomError::Storage {
                     detail: "disk".into(),
@@ -229,7 +234,8 @@ mod tests {
         assert_eq!(
             opencom_sdk::StorageError::from(err),
             opencom_sdk::StorageError::Io {
-                message: "KeyError('x')".into()
+                message: "KeyError('x')".into(),
+                source: None,
             }
         );
     }

@@ -41,6 +41,7 @@ impl<W: AsyncWrite + Unpin> Out<'_, W> {
             .await
             .map_err(|e| Error::Storage {
                 message: format!("export write failed: {e}"),
+                source: Some(crate::error_source::ErrorSource::new(e)),
             })?;
         self.bytes += text.len() as u64;
         Ok(())
@@ -162,6 +163,7 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     out.raw("}").await?;
     out.writer.flush().await.map_err(|e| Error::Storage {
         message: format!("export write failed: {e}"),
+        source: Some(crate::error_source::ErrorSource::new(e)),
     })?;
     summary.bytes = out.bytes;
     Ok(summary)

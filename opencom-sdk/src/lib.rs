@@ -63,6 +63,7 @@ mod conversations;
 mod discovery;
 mod doc;
 mod error;
+mod error_source;
 mod events;
 mod export;
 #[cfg(feature = "fuzzing")]
@@ -103,6 +104,7 @@ pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
 pub use conversations::ConversationsClient;
 pub use discovery::Discovery;
 pub use error::{Error, Result};
+pub use error_source::ErrorSource;
 pub use events::{EventsClient, TrackOutcome};
 pub use export::{ExportSummary, EXPORT_SCHEMA_VERSION};
 pub use help_center::{Article, Collection, CollectionNode, HelpCenterClient, Suggestion};

@@ -365,6 +365,7 @@ impl SessionManager {
             Ok(json) => self.services.storage.set(&self.key(), &json).await,
             Err(e) => Err(crate::storage::StorageError::Io {
                 message: e.to_string(),
+                source: Some(crate::error_source::ErrorSource::new(e)),
             }),
         };
         if let Err(e) = saved {

@@ -21,6 +21,9 @@ pub enum StorageError {
     Io {
         /// What failed.
         message: String,
+        /// The error underneath (an `std::io::Error`, the host's own), when there is one.
+        #[source]
+        source: Option<crate::error_source::ErrorSource>,
     },
     /// A stored value exists but cannot be read back (truncated or foreign file).
     #[error("stored value for `{key}` is corrupt")]
@@ -196,6 +199,7 @@ impl FileStorage {
             .await
             .map_err(|e| StorageError::Io {
                 message: format!("storage task failed: {e}"),
+                source: Some(crate::error_source::ErrorSource::new(e)),
             })?
     }
 }
@@ -299,6 +303,7 @@ fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
 fn io_error(path: &Path, err: std::io::Error) -> StorageError {
     StorageError::Io {
         message: format!("{}: {err}", path.display()),
+        source: Some(crate::error_source::ErrorSource::new(err)),
     }
 }
 
@@ -333,6 +338,7 @@ impl Storage for FileStorage {
         })
         .map_err(|e| StorageError::Io {
             message: format!("cannot encode value: {e}"),
+            source: None,
         })?;
         self.blocking(move |_| write_atomic(&path, &record).map_err(|e| io_error(&path, e)))
             .await
@@ -369,6 +375,34 @@ impl Storage for FileStorage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn an_io_failure_keeps_the_io_error_as_its_source() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().unwrap();
+        // A regular file where the storage directory should be: nothing can be created there.
+        let blocker = dir.path().join("not-a-dir");
+        std::fs::write(&blocker, "x").unwrap();
+        let err = match FileStorage::new(blocker.join("store")) {
+            Err(e) => e,
+            Ok(storage) => storage.set("a/b", "1").await.unwrap_err(),
+        };
+        assert!(
+            matches!(
+                err,
+                StorageError::Io {
+                    source: Some(_),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let source = err.source().expect("the io error is the source");
+        assert!(!source.to_string().is_empty());
+        // And the public error keeps the storage error in its chain.
+        let public = crate::Error::from(err.clone());
+        assert_eq!(public.source().unwrap().to_string(), err.to_string());
+    }
 
     #[tokio::test]
     async fn file_storage_round_trips_and_lists() {

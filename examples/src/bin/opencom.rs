@@ -341,6 +341,7 @@ fn not_an_object(path: &std::path::Path, value: &Value) -> StorageError {
              then log in again",
             path.display()
         ),
+        source: None,
     }
 }
 
@@ -369,6 +370,7 @@ impl TokenFile {
             Err(e) => {
                 return Err(StorageError::Io {
                     message: e.to_string(),
+                    source: Some(opencom_sdk::ErrorSource::new(e)),
                 })
             }
         };
@@ -383,6 +385,7 @@ impl TokenFile {
     fn write(&self, value: &Value) -> Result<(), StorageError> {
         let io = |e: std::io::Error| StorageError::Io {
             message: e.to_string(),
+            source: Some(opencom_sdk::ErrorSource::new(e)),
         };
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;

@@ -307,6 +307,7 @@ impl Outbox {
         // Durable first: if this fails, nothing was accepted.
         let json = serde_json::to_string(&item).map_err(|e| Error::Storage {
             message: e.to_string(),
+            source: Some(crate::error_source::ErrorSource::new(e)),
         })?;
         ctx.services
             .storage

@@ -10,6 +10,7 @@ pub(crate) mod server_message;
 
 use std::time::Duration;
 
+use crate::error_source::ErrorSource;
 use crate::storage::StorageError;
 use crate::transport::TransportError;
 
@@ -35,6 +36,9 @@ pub enum Error {
     Network {
         /// What went wrong, for logs.
         message: String,
+        /// The I/O, TLS or HTTP error underneath, when there is one (also [`source()`](std::error::Error::source)).
+        #[source]
+        source: Option<ErrorSource>,
     },
     /// The request did not complete in time. Retry later.
     #[error("the request timed out")]
@@ -96,6 +100,9 @@ pub enum Error {
     Storage {
         /// What failed.
         message: String,
+        /// The storage backend's error, when there is one (also [`source()`](std::error::Error::source)).
+        #[source]
+        source: Option<ErrorSource>,
     },
     /// The [`Opencom`](crate::Opencom) client this handle belongs to was dropped before the
     /// operation finished, so it never will. Keep the client alive for as long as its handles
@@ -155,9 +162,8 @@ impl Error {
 impl From<TransportError> for Error {
     fn from(err: TransportError) -> Self {
         match err {
-            TransportError::Connect(message) | TransportError::Io(message) => {
-                Error::Network { message }
-            }
+            TransportError::Connect { message, source }
+            | TransportError::Io { message, source } => Error::Network { message, source },
             TransportError::Timeout => Error::Timeout,
             TransportError::Http {
                 status,
@@ -196,6 +202,7 @@ impl From<StorageError> for Error {
     fn from(err: StorageError) -> Self {
         Error::Storage {
             message: err.to_string(),
+            source: Some(ErrorSource::new(err)),
         }
     }
 }

@@ -13,6 +13,7 @@ use url::Url;
 use super::retry::{is_retryable, RetryPolicy};
 use super::tls::{client_config, Alpn, TrustSettings};
 use super::{Function, TransportError};
+use crate::error_source::ErrorSource;
 use crate::secret::{scrub, Secret};
 
 /// The `Convex-Client` header value. Not `rust-…`: that name is the official crate's and is
@@ -43,7 +44,7 @@ impl ConvexHttp {
         trust: &TrustSettings,
     ) -> Result<Self, TransportError> {
         let tls =
-            |alpn| client_config(trust, alpn).map_err(|e| TransportError::Connect(e.to_string()));
+            |alpn| client_config(trust, alpn).map_err(|e| TransportError::connect(e.to_string()));
         let http_tls = tls(Alpn::Http)?;
         let ws_tls = tls(Alpn::WebSocket)?;
         let http = reqwest::Client::builder()
@@ -54,7 +55,10 @@ impl ConvexHttp {
             // in their body or headers. A 3xx is a typed error instead.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| TransportError::Connect(format!("cannot build HTTP client: {e}")))?;
+            .map_err(|e| TransportError::Connect {
+                message: format!("cannot build HTTP client: {e}"),
+                source: Some(ErrorSource::new(e)),
+            })?;
         Ok(Self {
             http,
             base,
@@ -167,7 +171,7 @@ impl ConvexHttp {
         let url = self
             .base
             .join(&format!("api/{}", function.kind.endpoint()))
-            .map_err(|e| TransportError::Connect(format!("bad deployment URL: {e}")))?;
+            .map_err(|e| TransportError::connect(format!("bad deployment URL: {e}")))?;
 
         let span = tracing::info_span!(
             "opencom.call",
@@ -312,12 +316,21 @@ fn map_reqwest_error(err: reqwest::Error) -> TransportError {
     // reqwest's Display may include the URL; ours carries no credentials (visitors pass the token
     // in the body), but scrub anyway.
     let text = scrub(&error_chain(&err));
-    if err.is_connect() {
-        TransportError::Connect(text)
-    } else if err.is_timeout() {
-        TransportError::Timeout
+    if err.is_timeout() && !err.is_connect() {
+        return TransportError::Timeout;
+    }
+    let connect = err.is_connect();
+    let source = Some(ErrorSource::new(err));
+    if connect {
+        TransportError::Connect {
+            message: text,
+            source,
+        }
     } else {
-        TransportError::Io(text)
+        TransportError::Io {
+            message: text,
+            source,
+        }
     }
 }
 

@@ -13,6 +13,8 @@ pub use retry::RetryPolicy;
 
 use std::time::Duration;
 
+use crate::error_source::ErrorSource;
+
 /// The default cap on one response body: 32 MiB, far above the largest real answer (a long
 /// conversation's message list is a few MiB). Change it with
 /// [`OpencomBuilder::max_response_bytes`](crate::OpencomBuilder::max_response_bytes).
@@ -22,11 +24,19 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum TransportError {
     /// The connection could not be opened: the request provably never reached the server.
-    #[error("could not connect: {0}")]
-    Connect(String),
+    #[error("could not connect: {message}")]
+    Connect {
+        message: String,
+        #[source]
+        source: Option<ErrorSource>,
+    },
     /// The connection broke after the request was sent: the function may or may not have run.
-    #[error("connection failed: {0}")]
-    Io(String),
+    #[error("connection failed: {message}")]
+    Io {
+        message: String,
+        #[source]
+        source: Option<ErrorSource>,
+    },
     /// No answer within the per-request timeout: the function may or may not have run.
     #[error("timed out")]
     Timeout,
@@ -59,9 +69,17 @@ pub(crate) enum TransportError {
 }
 
 impl TransportError {
+    /// A connect failure with no underlying error to keep.
+    pub(crate) fn connect(message: impl Into<String>) -> Self {
+        TransportError::Connect {
+            message: message.into(),
+            source: None,
+        }
+    }
+
     /// Whether the function certainly did not run, so even a non-idempotent call may be re-sent.
     pub(crate) fn provably_not_run(&self) -> bool {
-        matches!(self, TransportError::Connect(_))
+        matches!(self, TransportError::Connect { .. })
             || matches!(self, TransportError::Http { status: 429, .. })
     }
 

@@ -127,7 +127,7 @@ pub(crate) fn is_retryable(err: &TransportError, idempotent: bool) -> bool {
         return false;
     }
     match err {
-        TransportError::Io(_) | TransportError::Timeout | TransportError::Decode(_) => true,
+        TransportError::Io { .. } | TransportError::Timeout | TransportError::Decode(_) => true,
         TransportError::Http { status, .. } => *status >= 500,
         _ => false,
     }
@@ -148,7 +148,7 @@ mod tests {
 
     #[test]
     fn the_retry_table() {
-        let connect = TransportError::Connect("refused".into());
+        let connect = TransportError::connect("refused");
         let function = TransportError::Function {
             message: "Boom".into(),
         };
@@ -158,7 +158,10 @@ mod tests {
         // Ambiguous: only idempotent calls.
         for err in [
             TransportError::Timeout,
-            TransportError::Io("reset".into()),
+            TransportError::Io {
+                message: "reset".into(),
+                source: None,
+            },
             http(503),
             TransportError::Decode("bad".into()),
         ] {

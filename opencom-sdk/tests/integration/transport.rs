@@ -174,3 +174,41 @@ async fn discovery_reads_the_well_known_document() {
     assert_eq!(discovery.convex_url, h.mock.url());
     assert!(discovery.features.contains(&"chat".to_string()));
 }
+
+/// A refused connection is `Error::Network` whose `source()` chain reaches the I/O error.
+#[tokio::test]
+async fn a_network_error_keeps_its_source_chain() {
+    use std::error::Error as _;
+    // A port nothing listens on: bind, take the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = opencom_sdk::Opencom::builder(&format!("http://127.0.0.1:{port}"), "ws1")
+        .retry_policy(opencom_sdk::RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let err = client.start().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Network {
+                source: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let mut chain = Vec::new();
+    let mut next = err.source();
+    while let Some(source) = next {
+        chain.push(source.to_string());
+        next = source.source();
+    }
+    assert!(chain.len() >= 2, "{chain:?}");
+    assert!(
+        chain.iter().any(|s| s.to_lowercase().contains("refused")),
+        "the chain reaches the refused connection: {chain:?}"
+    );
+}
