@@ -5,10 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::{Call, Ignored};
+use crate::wire::Ignored;
 
 /// `articles:create`.
 #[skip_serializing_none]
@@ -25,11 +24,8 @@ pub(crate) struct CreateArticle<'a> {
     pub(crate) author_id: Option<&'a str>,
 }
 
-impl Call for CreateArticle<'_> {
-    const FUNCTION: Function = fns::CREATE_ARTICLE;
-    /// The article id.
-    type Output = String;
-}
+// The article id.
+call!(CreateArticle => fns::CREATE_ARTICLE, String);
 
 /// `articles:update` (title and content are always written).
 #[skip_serializing_none]
@@ -44,10 +40,7 @@ pub(crate) struct UpdateArticle<'a> {
     pub(crate) tags: Option<&'a [String]>,
 }
 
-impl Call for UpdateArticle<'_> {
-    const FUNCTION: Function = fns::UPDATE_ARTICLE;
-    type Output = Ignored;
-}
+call!(UpdateArticle => fns::UPDATE_ARTICLE, Ignored);
 
 id_call! {
     /// `articles:publish`.
@@ -81,10 +74,7 @@ pub(crate) struct ListArticles<'a> {
     pub(crate) visibility: Option<&'static str>,
 }
 
-impl Call for ListArticles<'_> {
-    const FUNCTION: Function = fns::LIST_ARTICLES;
-    type Output = Vec<ArticleDoc>;
-}
+call!(ListArticles => fns::LIST_ARTICLES, Vec<ArticleDoc>);
 
 /// `articles:search`.
 #[skip_serializing_none]
@@ -96,10 +86,7 @@ pub(crate) struct SearchArticles<'a> {
     pub(crate) published_only: Option<bool>,
 }
 
-impl Call for SearchArticles<'_> {
-    const FUNCTION: Function = fns::SEARCH_ARTICLES_ADMIN;
-    type Output = Vec<ArticleDoc>;
-}
+call!(SearchArticles => fns::SEARCH_ARTICLES_ADMIN, Vec<ArticleDoc>);
 
 /// `articles:get`, by `id` or by `workspaceId` + `slug`.
 #[skip_serializing_none]
@@ -111,10 +98,7 @@ pub(crate) struct GetArticle<'a> {
     pub(crate) slug: Option<&'a str>,
 }
 
-impl Call for GetArticle<'_> {
-    const FUNCTION: Function = fns::ARTICLE_PUBLIC;
-    type Output = Option<ArticleDoc>;
-}
+call!(GetArticle => fns::ARTICLE_PUBLIC, Option<ArticleDoc>);
 
 /// An article doc (CONTRACT §8): `_id, workspaceId, title, slug, content, status, order,
 /// createdAt, updatedAt` are always present, the rest is optional.
@@ -155,11 +139,8 @@ pub(crate) struct SaveAsset<'a> {
     pub(crate) article_id: Option<&'a str>,
 }
 
-impl Call for SaveAsset<'_> {
-    const FUNCTION: Function = fns::SAVE_ASSET;
-    /// `{assetId, reference?, url?, fileName, mimeType, size}`, read by the asset model.
-    type Output = Value;
-}
+// `{assetId, reference?, url?, fileName, mimeType, size}`, read by the asset model.
+call!(SaveAsset => fns::SAVE_ASSET, Value);
 
 /// `articles:listAssets`.
 #[skip_serializing_none]
@@ -170,10 +151,7 @@ pub(crate) struct ListAssets<'a> {
     pub(crate) article_id: Option<&'a str>,
 }
 
-impl Call for ListAssets<'_> {
-    const FUNCTION: Function = fns::LIST_ASSETS;
-    type Output = Vec<Value>;
-}
+call!(ListAssets => fns::LIST_ASSETS, Vec<Value>);
 
 /// `articles:deleteAsset`.
 #[derive(Serialize)]
@@ -183,10 +161,7 @@ pub(crate) struct DeleteAsset<'a> {
     pub(crate) asset_id: &'a str,
 }
 
-impl Call for DeleteAsset<'_> {
-    const FUNCTION: Function = fns::DELETE_ASSET;
-    type Output = Ignored;
-}
+call!(DeleteAsset => fns::DELETE_ASSET, Ignored);
 
 #[cfg(test)]
 mod tests {

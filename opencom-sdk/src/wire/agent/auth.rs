@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use super::call;
 use crate::secret::Secret;
 use crate::transport::Function;
 use crate::wire::functions as fns;
@@ -31,11 +32,8 @@ pub(crate) struct SignInParams<'a> {
     pub(crate) code: Option<&'a str>,
 }
 
-impl Call for SignIn<'_> {
-    const FUNCTION: Function = fns::AUTH_SIGN_IN;
-    /// `{tokens?: {token, refreshToken} | null, redirect?, verifier?, started?}`.
-    type Output = Option<SignInAnswer>;
-}
+// `{tokens?: {token, refreshToken} | null, redirect?, verifier?, started?}`.
+call!(SignIn => fns::AUTH_SIGN_IN, Option<SignInAnswer>);
 
 /// What `auth:signIn` returns; only the tokens matter here.
 #[derive(Deserialize)]
@@ -98,10 +96,7 @@ pub(crate) struct SwitchWorkspace<'a> {
     pub(crate) workspace_id: &'a str,
 }
 
-impl Call for SwitchWorkspace<'_> {
-    const FUNCTION: Function = fns::AUTH_SWITCH_WORKSPACE;
-    type Output = Ignored;
-}
+call!(SwitchWorkspace => fns::AUTH_SWITCH_WORKSPACE, Ignored);
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::{Call, Ignored};
+use crate::wire::Ignored;
 
 /// `collections:create`.
 #[skip_serializing_none]
@@ -21,11 +20,8 @@ pub(crate) struct CreateCollection<'a> {
     pub(crate) parent_id: Option<&'a str>,
 }
 
-impl Call for CreateCollection<'_> {
-    const FUNCTION: Function = fns::CREATE_COLLECTION;
-    /// The collection id.
-    type Output = String;
-}
+// The collection id.
+call!(CreateCollection => fns::CREATE_COLLECTION, String);
 
 /// `collections:update`. `parent_id`: `None` leaves the parent alone, `Some(None)` sends
 /// `null` (moves the collection to the root), `Some(Some(id))` moves it under `id`.
@@ -40,10 +36,7 @@ pub(crate) struct UpdateCollection<'a> {
     pub(crate) parent_id: Option<Option<&'a str>>,
 }
 
-impl Call for UpdateCollection<'_> {
-    const FUNCTION: Function = fns::UPDATE_COLLECTION;
-    type Output = Ignored;
-}
+call!(UpdateCollection => fns::UPDATE_COLLECTION, Ignored);
 
 id_call! {
     /// `collections:remove`.
@@ -58,10 +51,7 @@ pub(crate) struct ReorderCollection<'a> {
     pub(crate) new_order: f64,
 }
 
-impl Call for ReorderCollection<'_> {
-    const FUNCTION: Function = fns::REORDER_COLLECTION;
-    type Output = Ignored;
-}
+call!(ReorderCollection => fns::REORDER_COLLECTION, Ignored);
 
 /// `collections:listHierarchy`: every collection, flat. The rows stay documents: the tree is
 /// built by the visitor-side collection model, the admin listing decodes [`CollectionDoc`]s.
@@ -73,10 +63,7 @@ pub(crate) struct ListHierarchy<'a> {
     pub(crate) public_only: Option<bool>,
 }
 
-impl Call for ListHierarchy<'_> {
-    const FUNCTION: Function = fns::LIST_COLLECTION_HIERARCHY;
-    type Output = Vec<Value>;
-}
+call!(ListHierarchy => fns::LIST_COLLECTION_HIERARCHY, Vec<Value>);
 
 /// A collection doc as the list functions answer it (CONTRACT §8): `_id, name, slug, order`
 /// always, plus `articleCount` and `publishedArticleCount`.

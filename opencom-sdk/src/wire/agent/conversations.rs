@@ -4,10 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::{Call, Ignored};
+use crate::wire::Ignored;
 
 /// `conversations:listForInbox`.
 #[skip_serializing_none]
@@ -21,10 +20,7 @@ pub(crate) struct ListForInbox<'a> {
     pub(crate) cursor: Option<&'a str>,
 }
 
-impl Call for ListForInbox<'_> {
-    const FUNCTION: Function = fns::LIST_FOR_INBOX;
-    type Output = InboxPage;
-}
+call!(ListForInbox => fns::LIST_FOR_INBOX, InboxPage);
 
 /// `{conversations: [doc + visitor + lastMessage + aiWorkflow], nextCursor: string | null}`.
 /// The rows stay documents: the conversation model reads them.
@@ -48,10 +44,7 @@ pub(crate) struct UpdateStatus<'a> {
     pub(crate) status: &'static str,
 }
 
-impl Call for UpdateStatus<'_> {
-    const FUNCTION: Function = fns::UPDATE_CONVERSATION_STATUS;
-    type Output = Ignored;
-}
+call!(UpdateStatus => fns::UPDATE_CONVERSATION_STATUS, Ignored);
 
 /// `conversations:assign`.
 #[derive(Serialize)]
@@ -61,10 +54,7 @@ pub(crate) struct Assign<'a> {
     pub(crate) agent_id: &'a str,
 }
 
-impl Call for Assign<'_> {
-    const FUNCTION: Function = fns::ASSIGN_CONVERSATION;
-    type Output = Ignored;
-}
+call!(Assign => fns::ASSIGN_CONVERSATION, Ignored);
 
 /// `conversations:markAsRead` as the team (`readerType: "agent"`).
 #[derive(Serialize)]
@@ -74,10 +64,7 @@ pub(crate) struct MarkAsRead<'a> {
     pub(crate) reader_type: &'static str,
 }
 
-impl Call for MarkAsRead<'_> {
-    const FUNCTION: Function = fns::MARK_READ;
-    type Output = Ignored;
-}
+call!(MarkAsRead => fns::MARK_READ, Ignored);
 
 #[cfg(test)]
 mod tests {

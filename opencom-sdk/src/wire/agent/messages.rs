@@ -4,10 +4,8 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::Call;
 
 /// `messages:send` as the signed-in user.
 #[skip_serializing_none]
@@ -21,11 +19,8 @@ pub(crate) struct SendMessage<'a> {
     pub(crate) attachment_ids: Option<&'a [String]>,
 }
 
-impl Call for SendMessage<'_> {
-    const FUNCTION: Function = fns::SEND_MESSAGE;
-    /// The message id.
-    type Output = String;
-}
+// The message id.
+call!(SendMessage => fns::SEND_MESSAGE, String);
 
 id_call! {
     /// `messages:list`: every message (documents, read by the message model).

@@ -11,6 +11,17 @@ pub(crate) mod tags;
 pub(crate) mod tickets;
 pub(crate) mod visitors;
 
+/// `impl Call` for an argument struct with one lifetime: `call!(Args => fns::F, Output);`.
+macro_rules! call {
+    ($name:ident => $function:expr, $output:ty) => {
+        impl crate::wire::Call for $name<'_> {
+            const FUNCTION: crate::transport::Function = $function;
+            type Output = $output;
+        }
+    };
+}
+pub(crate) use call;
+
 /// An argument struct with one id field (`{id}`, `{workspaceId}`…) and its [`Call`](crate::wire::Call).
 macro_rules! id_call {
     ($(#[$meta:meta])* $name:ident { $field:ident } => $function:expr, $output:ty) => {
@@ -21,10 +32,7 @@ macro_rules! id_call {
             pub(crate) $field: &'a str,
         }
 
-        impl crate::wire::Call for $name<'_> {
-            const FUNCTION: crate::transport::Function = $function;
-            type Output = $output;
-        }
+        call!($name => $function, $output);
     };
 }
 pub(crate) use id_call;

@@ -4,10 +4,9 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::{Call, Ignored};
+use crate::wire::Ignored;
 
 id_call! {
     /// `snippets:list`.
@@ -32,10 +31,7 @@ pub(crate) struct SearchSnippets<'a> {
     pub(crate) query: &'a str,
 }
 
-impl Call for SearchSnippets<'_> {
-    const FUNCTION: Function = fns::SEARCH_SNIPPETS;
-    type Output = Vec<Value>;
-}
+call!(SearchSnippets => fns::SEARCH_SNIPPETS, Vec<Value>);
 
 /// `snippets:getByShortcut` (a doc or `null`).
 #[derive(Serialize)]
@@ -45,10 +41,7 @@ pub(crate) struct SnippetByShortcut<'a> {
     pub(crate) shortcut: &'a str,
 }
 
-impl Call for SnippetByShortcut<'_> {
-    const FUNCTION: Function = fns::SNIPPET_BY_SHORTCUT;
-    type Output = Option<Value>;
-}
+call!(SnippetByShortcut => fns::SNIPPET_BY_SHORTCUT, Option<Value>);
 
 /// `snippets:create`.
 #[skip_serializing_none]
@@ -62,11 +55,8 @@ pub(crate) struct CreateSnippet<'a> {
     pub(crate) created_by: Option<&'a str>,
 }
 
-impl Call for CreateSnippet<'_> {
-    const FUNCTION: Function = fns::CREATE_SNIPPET;
-    /// The snippet id.
-    type Output = String;
-}
+// The snippet id.
+call!(CreateSnippet => fns::CREATE_SNIPPET, String);
 
 /// `snippets:update`.
 #[skip_serializing_none]
@@ -80,10 +70,7 @@ pub(crate) struct UpdateSnippet<'a> {
     pub(crate) folder_id: Option<&'a str>,
 }
 
-impl Call for UpdateSnippet<'_> {
-    const FUNCTION: Function = fns::UPDATE_SNIPPET;
-    type Output = Ignored;
-}
+call!(UpdateSnippet => fns::UPDATE_SNIPPET, Ignored);
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,9 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::{Call, Ignored};
+use crate::wire::Ignored;
 
 id_call! {
     /// `tags:list`.
@@ -39,11 +38,8 @@ pub(crate) struct CreateTag<'a> {
     pub(crate) color: Option<&'a str>,
 }
 
-impl Call for CreateTag<'_> {
-    const FUNCTION: Function = fns::CREATE_TAG;
-    /// The tag id.
-    type Output = String;
-}
+// The tag id.
+call!(CreateTag => fns::CREATE_TAG, String);
 
 /// `tags:update`.
 #[skip_serializing_none]
@@ -55,10 +51,7 @@ pub(crate) struct UpdateTag<'a> {
     pub(crate) color: Option<&'a str>,
 }
 
-impl Call for UpdateTag<'_> {
-    const FUNCTION: Function = fns::UPDATE_TAG;
-    type Output = Ignored;
-}
+call!(UpdateTag => fns::UPDATE_TAG, Ignored);
 
 /// `tags:addToConversation`.
 #[skip_serializing_none]
@@ -72,10 +65,7 @@ pub(crate) struct TagConversation<'a> {
     pub(crate) applied_by_user_id: Option<&'a str>,
 }
 
-impl Call for TagConversation<'_> {
-    const FUNCTION: Function = fns::TAG_CONVERSATION;
-    type Output = Ignored;
-}
+call!(TagConversation => fns::TAG_CONVERSATION, Ignored);
 
 /// `tags:removeFromConversation`.
 #[derive(Serialize)]
@@ -85,10 +75,7 @@ pub(crate) struct UntagConversation<'a> {
     pub(crate) tag_id: &'a str,
 }
 
-impl Call for UntagConversation<'_> {
-    const FUNCTION: Function = fns::UNTAG_CONVERSATION;
-    type Output = Ignored;
-}
+call!(UntagConversation => fns::UNTAG_CONVERSATION, Ignored);
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::{Call, Ignored};
+use crate::wire::Ignored;
 
 /// `tickets:list`.
 #[skip_serializing_none]
@@ -19,11 +18,8 @@ pub(crate) struct ListTickets<'a> {
     pub(crate) assignee_id: Option<&'a str>,
 }
 
-impl Call for ListTickets<'_> {
-    const FUNCTION: Function = fns::LIST_WORKSPACE_TICKETS;
-    /// Ticket docs (+ `visitor`, `assignee`, `attachments`), read by the ticket model.
-    type Output = Vec<Value>;
-}
+// Ticket docs (+ `visitor`, `assignee`, `attachments`), read by the ticket model.
+call!(ListTickets => fns::LIST_WORKSPACE_TICKETS, Vec<Value>);
 
 id_call! {
     /// `tickets:get`: a ticket doc (+ `comments`) or `null`.
@@ -47,10 +43,7 @@ pub(crate) struct TicketComments<'a> {
     pub(crate) include_internal: Option<bool>,
 }
 
-impl Call for TicketComments<'_> {
-    const FUNCTION: Function = fns::TICKET_COMMENTS;
-    type Output = Vec<Value>;
-}
+call!(TicketComments => fns::TICKET_COMMENTS, Vec<Value>);
 
 /// The fields of a comment doc that CONTRACT §11 says are always there:
 /// `_id, ticketId, authorId, authorType, content, isInternal, createdAt`.
@@ -78,10 +71,7 @@ pub(crate) struct UpdateTicket<'a> {
     pub(crate) team_id: Option<&'a str>,
 }
 
-impl Call for UpdateTicket<'_> {
-    const FUNCTION: Function = fns::UPDATE_TICKET;
-    type Output = Ignored;
-}
+call!(UpdateTicket => fns::UPDATE_TICKET, Ignored);
 
 /// `tickets:resolve`.
 #[skip_serializing_none]
@@ -92,10 +82,7 @@ pub(crate) struct ResolveTicket<'a> {
     pub(crate) resolution_summary: Option<&'a str>,
 }
 
-impl Call for ResolveTicket<'_> {
-    const FUNCTION: Function = fns::RESOLVE_TICKET;
-    type Output = Ignored;
-}
+call!(ResolveTicket => fns::RESOLVE_TICKET, Ignored);
 
 /// `tickets:addComment` as an agent (the server derives `authorId`/`authorType`).
 #[skip_serializing_none]
@@ -108,11 +95,8 @@ pub(crate) struct AddComment<'a> {
     pub(crate) attachment_ids: Option<&'a [String]>,
 }
 
-impl Call for AddComment<'_> {
-    const FUNCTION: Function = fns::ADD_TICKET_COMMENT;
-    /// The comment id.
-    type Output = String;
-}
+// The comment id.
+call!(AddComment => fns::ADD_TICKET_COMMENT, String);
 
 /// `tickets:convertFromConversation`.
 #[skip_serializing_none]
@@ -124,11 +108,8 @@ pub(crate) struct ConvertFromConversation<'a> {
     pub(crate) priority: Option<&'static str>,
 }
 
-impl Call for ConvertFromConversation<'_> {
-    const FUNCTION: Function = fns::CONVERT_TO_TICKET;
-    /// The ticket id.
-    type Output = String;
-}
+// The ticket id.
+call!(ConvertFromConversation => fns::CONVERT_TO_TICKET, String);
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,8 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::id_call;
-use crate::transport::Function;
+use super::{call, id_call};
 use crate::wire::functions as fns;
-use crate::wire::Call;
 
 /// `visitors:search` (`query` ≥ 2 characters, `limit` ≤ 50).
 #[skip_serializing_none]
@@ -19,10 +17,7 @@ pub(crate) struct SearchVisitors<'a> {
     pub(crate) limit: Option<u32>,
 }
 
-impl Call for SearchVisitors<'_> {
-    const FUNCTION: Function = fns::SEARCH_VISITORS;
-    type Output = Vec<Value>;
-}
+call!(SearchVisitors => fns::SEARCH_VISITORS, Vec<Value>);
 
 /// `visitors:list`.
 #[skip_serializing_none]
@@ -33,10 +28,7 @@ pub(crate) struct ListVisitors<'a> {
     pub(crate) limit: Option<u32>,
 }
 
-impl Call for ListVisitors<'_> {
-    const FUNCTION: Function = fns::LIST_VISITORS;
-    type Output = Vec<Value>;
-}
+call!(ListVisitors => fns::LIST_VISITORS, Vec<Value>);
 
 id_call! {
     /// `visitors:get` (a doc, or `null` outside the user's workspaces).
