@@ -58,6 +58,13 @@ impl Context {
         wire::decode(C::FUNCTION, value)
     }
 
+    /// [`request`](Self::request) without the Bearer JWT: for `auth:signIn`, whose answer is
+    /// the JWT.
+    pub(crate) async fn request_anonymous<C: Call>(&self, args: &C) -> Result<C::Output> {
+        let value = self.transport.call_as(C::FUNCTION, args, None).await?;
+        wire::decode(C::FUNCTION, value)
+    }
+
     /// Calls `function` with the Bearer JWT (refreshed first when it is about to expire). A 401
     /// (the server thinks the JWT expired) triggers one refresh and one retry. Untyped: for the
     /// live inbox, whose sync protocol needs the argument object as a map.

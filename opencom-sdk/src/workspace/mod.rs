@@ -387,17 +387,13 @@ impl WorkspaceClient {
         provider: &str,
         params: SignInParams<'_>,
     ) -> Result<Option<wire_auth::SignInAnswer>> {
-        let args = SignIn {
-            provider: Some(provider),
-            params: Some(params),
-            refresh_token: None,
-        };
-        let value = self
-            .ctx
-            .transport
-            .call_as(fns::AUTH_SIGN_IN, &args, None)
-            .await?;
-        crate::wire::decode(fns::AUTH_SIGN_IN, value)
+        self.ctx
+            .request_anonymous(&SignIn {
+                provider: Some(provider),
+                params: Some(params),
+                refresh_token: None,
+            })
+            .await
     }
 
     /// Emails a one-time sign-in code to `email` (the `resend-otp` provider); finish with
