@@ -12,6 +12,8 @@
 //!
 //! This layer sits above the transport (which knows Convex only) and below the domains.
 
+#[cfg(feature = "workspace")]
+pub(crate) mod agent;
 pub(crate) mod functions;
 pub(crate) mod visitor;
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::clock::Clock;
@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::storage::Storage;
 use crate::transport::ConvexHttp;
+use crate::wire::agent::auth::{SignIn, SignInAnswer};
 use crate::wire::functions as fns;
 
 /// Refresh this long before the JWT's `exp` (the JS clients' `authRefreshTokenLeewaySeconds`).
@@ -29,26 +30,6 @@ pub(crate) struct Tokens {
 }
 
 impl Tokens {
-    /// `{token, refreshToken}` from `auth:signIn`'s `tokens`; `None` for `null`.
-    pub(crate) fn from_json(value: &Value) -> Result<Option<Self>> {
-        if value.is_null() {
-            return Ok(None);
-        }
-        let field = |key: &str| {
-            value
-                .get(key)
-                .and_then(Value::as_str)
-                .map(Secret::new)
-                .ok_or_else(|| Error::Decode {
-                    message: format!("auth:signIn tokens without `{key}`"),
-                })
-        };
-        Ok(Some(Self {
-            token: field("token")?,
-            refresh_token: field("refreshToken")?,
-        }))
-    }
-
     /// The JWT's `exp` in epoch ms, if it decodes.
     pub(crate) fn expires_at_ms(&self) -> Option<f64> {
         jwt_claim(&self.token, "exp").and_then(|v| v.as_f64().map(|s| s * 1000.0))
@@ -238,15 +219,23 @@ impl TokenManager {
         if &tokens.token != stale && self.fresh(&tokens) {
             return Ok(tokens.token);
         }
-        let mut args = Map::new();
-        args.insert("refreshToken".into(), json!(tokens.refresh_token.expose()));
+        let args = SignIn {
+            provider: None,
+            params: None,
+            refresh_token: Some(&tokens.refresh_token),
+        };
         tracing::debug!("refreshing the workspace JWT");
         let value = self
             .transport
             .call_as(fns::AUTH_SIGN_IN, &args, None)
             .await?;
-        match Tokens::from_json(value.get("tokens").unwrap_or(&Value::Null))? {
-            Some(new) => {
+        let answer: Option<SignInAnswer> = crate::wire::decode(fns::AUTH_SIGN_IN, value)?;
+        match answer.and_then(|a| a.tokens) {
+            Some(pair) => {
+                let new = Tokens {
+                    token: pair.token,
+                    refresh_token: pair.refresh_token,
+                };
                 let token = new.token.clone();
                 self.set(new).await?;
                 Ok(token)

@@ -1,16 +1,21 @@
 //! The agent inbox: `conversations:listForInbox` as a stream over its cursor pages, `get`,
 //! replies (`messages:send` as the agent), status, assignment and read state.
 
+use std::sync::Arc;
+
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::conversations::model::{Conversation, ConversationStatus, Message};
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::realtime::LiveStream;
-use crate::wire::functions as fns;
+use crate::wire::agent::conversations::{
+    Assign, GetConversation, InboxPage, ListForInbox, MarkAsRead, UpdateStatus,
+};
+use crate::wire::agent::messages::{ListMessages, SendMessage};
 
-use super::{id_args, WorkspaceClient};
+use super::context::Context;
 
 /// The AI agent's state of a conversation, as the inbox filters it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,31 +168,45 @@ impl InboxConversation {
     }
 }
 
-/// The inbox of a [`WorkspaceClient`]; see [`WorkspaceClient::inbox`].
+/// The inbox of a [`WorkspaceClient`](crate::WorkspaceClient); see
+/// [`WorkspaceClient::inbox`](crate::WorkspaceClient::inbox).
 #[derive(Debug, Clone)]
 pub struct InboxClient {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
 }
 
-/// The `conversations:listForInbox` arguments of a filter (no cursor: the first page).
-fn filter_args(workspace_id: &str, filter: &InboxFilter) -> Result<Map<String, Value>> {
+/// The `conversations:listForInbox` arguments of a filter and a cursor (`None`: the first
+/// page), checked before the network.
+fn filter_args<'a>(
+    workspace_id: &'a str,
+    filter: &InboxFilter,
+    cursor: Option<&'a str>,
+) -> Result<ListForInbox<'a>> {
     if workspace_id.trim().is_empty() {
         return Err(Error::invalid("workspace_id", "must not be empty"));
     }
-    let mut args = id_args("workspaceId", workspace_id)?;
-    if let Some(status) = &filter.status {
-        args.insert("status".into(), json!(status_wire(status)?));
-    }
-    if let Some(ai) = filter.ai_state {
-        args.insert("aiWorkflowState".into(), json!(ai.as_wire()));
-    }
+    crate::conversations::check_id("workspaceId", workspace_id)?;
+    let status = filter.status.as_ref().map(status_wire).transpose()?;
     if let Some(size) = filter.page_size {
         if !(1..=100).contains(&size) {
             return Err(Error::invalid("page_size", "must be between 1 and 100"));
         }
-        args.insert("limit".into(), json!(size));
     }
-    Ok(args)
+    Ok(ListForInbox {
+        workspace_id,
+        status,
+        ai_workflow_state: filter.ai_state.map(AiWorkflowState::as_wire),
+        limit: filter.page_size,
+        cursor,
+    })
+}
+
+/// The rows of one `conversations:listForInbox` page.
+pub(crate) fn inbox_rows(page: &InboxPage) -> Result<Vec<InboxConversation>> {
+    page.conversations
+        .iter()
+        .map(InboxConversation::from_json)
+        .collect()
 }
 
 impl InboxClient {
@@ -217,16 +236,12 @@ impl InboxClient {
         workspace_id: &str,
         filter: InboxFilter,
     ) -> Result<LiveStream<Vec<InboxConversation>>> {
-        let args = filter_args(workspace_id, &filter)?;
-        Ok(super::live::watch_inbox(
-            self.client.clone(),
-            fns::LIST_FOR_INBOX,
-            args,
-        ))
+        let args = filter_args(workspace_id, &filter, None)?;
+        super::live::watch_inbox(Arc::clone(&self.ctx), &args)
     }
 
-    pub(crate) fn new(client: WorkspaceClient) -> Self {
-        Self { client }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
     /// Every conversation of the workspace matching `filter`, newest activity first, as a
@@ -254,28 +269,21 @@ impl InboxClient {
         workspace_id: &str,
         filter: InboxFilter,
     ) -> BoxStream<'static, Result<InboxConversation>> {
-        let client = self.client.clone();
+        let ctx = Arc::clone(&self.ctx);
         let workspace_id = workspace_id.to_owned();
         // State: the next cursor (`None` before the first page), or done.
         let pages = stream::try_unfold(Some(None::<String>), move |state| {
-            let client = client.clone();
+            let ctx = Arc::clone(&ctx);
             let workspace_id = workspace_id.clone();
             let filter = filter.clone();
             async move {
                 let Some(cursor) = state else {
                     return Ok::<_, Error>(None);
                 };
-                let mut args = filter_args(&workspace_id, &filter)?;
-                if let Some(cursor) = cursor {
-                    args.insert("cursor".into(), json!(cursor));
-                }
-                let page = client.call(fns::LIST_FOR_INBOX, args).await?;
-                let rows = crate::doc::list(
-                    page.get("conversations").unwrap_or(&Value::Null),
-                    "conversations",
-                    InboxConversation::from_json,
-                )?;
-                let next = text(&page, "nextCursor").filter(|_| !rows.is_empty());
+                let args = filter_args(&workspace_id, &filter, cursor.as_deref())?;
+                let page = ctx.request(&args).await?;
+                let rows = inbox_rows(&page)?;
+                let next = page.next_cursor.filter(|_| !rows.is_empty());
                 Ok(Some((rows, next.map(Some))))
             }
         });
@@ -295,15 +303,16 @@ impl InboxClient {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, conversation_id: &str) -> Result<Conversation> {
+        crate::conversations::check_id("id", conversation_id)?;
         let value = self
-            .client
-            .call(fns::GET_CONVERSATION, id_args("id", conversation_id)?)
-            .await?;
-        if value.is_null() {
-            return Err(Error::NotFound {
+            .ctx
+            .request(&GetConversation {
+                id: conversation_id,
+            })
+            .await?
+            .ok_or_else(|| Error::NotFound {
                 message: format!("conversation {conversation_id}"),
-            });
-        }
+            })?;
         Conversation::from_json(&value)
     }
 
@@ -317,13 +326,8 @@ impl InboxClient {
     /// # Ok(()) }
     /// ```
     pub async fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
-        let value = self
-            .client
-            .call(
-                fns::LIST_MESSAGES,
-                id_args("conversationId", conversation_id)?,
-            )
-            .await?;
+        crate::conversations::check_id("conversationId", conversation_id)?;
+        let value = self.ctx.request(&ListMessages { conversation_id }).await?;
         Message::list_from_json(&value)
     }
 
@@ -339,18 +343,17 @@ impl InboxClient {
         if text.trim().is_empty() {
             return Err(Error::invalid("text", "must not be empty"));
         }
-        let sender = self.client.user_id().ok_or(Error::SessionExpired)?;
-        let mut args = id_args("conversationId", conversation_id)?;
-        args.insert("senderId".into(), json!(sender));
-        args.insert("senderType".into(), json!("agent"));
-        args.insert("content".into(), json!(text));
-        let value = self.client.call(fns::SEND_MESSAGE, args).await?;
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::Decode {
-                message: "messages:send did not return an id".into(),
+        let sender = self.ctx.user_id().ok_or(Error::SessionExpired)?;
+        crate::conversations::check_id("conversationId", conversation_id)?;
+        self.ctx
+            .request(&SendMessage {
+                conversation_id,
+                sender_id: &sender,
+                sender_type: "agent",
+                content: text,
+                attachment_ids: None,
             })
+            .await
     }
 
     /// Opens, closes or snoozes a conversation. Needs `conversations.close`.
@@ -365,12 +368,15 @@ impl InboxClient {
         conversation_id: &str,
         status: ConversationStatus,
     ) -> Result<()> {
-        let mut args = id_args("id", conversation_id)?;
-        args.insert("status".into(), json!(status_wire(&status)?));
-        self.client
-            .call(fns::UPDATE_CONVERSATION_STATUS, args)
+        crate::conversations::check_id("id", conversation_id)?;
+        let status = status_wire(&status)?;
+        self.ctx
+            .request(&UpdateStatus {
+                id: conversation_id,
+                status,
+            })
             .await
-            .map(|_| ())
+            .map(drop)
     }
 
     /// Assigns a conversation to a member of the workspace. Needs `conversations.assign`.
@@ -382,12 +388,14 @@ impl InboxClient {
     /// # Ok(()) }
     /// ```
     pub async fn assign(&self, conversation_id: &str, agent_id: &str) -> Result<()> {
-        let mut args = id_args("id", conversation_id)?;
-        args.insert("agentId".into(), json!(agent_id));
-        self.client
-            .call(fns::ASSIGN_CONVERSATION, args)
+        crate::conversations::check_id("id", conversation_id)?;
+        self.ctx
+            .request(&Assign {
+                id: conversation_id,
+                agent_id,
+            })
             .await
-            .map(|_| ())
+            .map(drop)
     }
 
     /// Marks a conversation read by the team (`unreadByAgent = 0`).
@@ -398,8 +406,13 @@ impl InboxClient {
     /// # Ok(()) }
     /// ```
     pub async fn mark_read(&self, conversation_id: &str) -> Result<()> {
-        let mut args = id_args("id", conversation_id)?;
-        args.insert("readerType".into(), json!("agent"));
-        self.client.call(fns::MARK_READ, args).await.map(|_| ())
+        crate::conversations::check_id("id", conversation_id)?;
+        self.ctx
+            .request(&MarkAsRead {
+                id: conversation_id,
+                reader_type: "agent",
+            })
+            .await
+            .map(drop)
     }
 }

@@ -2,7 +2,7 @@
 //! visitor streams, on a socket authenticated with the agent's JWT (the sync protocol's
 //! `Authenticate`), polled over HTTP whenever the socket cannot serve.
 //!
-//! One socket per [`WorkspaceClient`], opened by the first watch and closed on sign-out. The
+//! One socket per [`WorkspaceClient`](crate::WorkspaceClient), opened by the first watch and closed on sign-out. The
 //! engine asks for the JWT when it (re)connects; a background task sends the refreshed JWT on
 //! the open socket before the old one expires, and when the server refuses an expired JWT
 //! (`AuthError`, then the socket closes) the reconnect asks for a fresh one. Refreshes go through
@@ -17,14 +17,16 @@ use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 
 use super::auth::TokenManager;
-use super::inbox::InboxConversation;
-use super::WorkspaceClient;
+use super::context::Context;
+use super::inbox::{inbox_rows, InboxConversation};
 use crate::error::{server_message, Error};
 use crate::realtime::engine::AuthSource;
 use crate::realtime::live::{self, LiveSource, Polled};
 use crate::realtime::LiveStream;
 use crate::task::TaskGuard;
 use crate::transport::Function;
+use crate::wire::agent::conversations::{InboxPage, ListForInbox};
+use crate::wire::Call;
 
 /// How often the auth task looks at the token when its expiry is far away (the clock may jump).
 const AUTH_CHECK_EVERY: Duration = Duration::from_secs(60);
@@ -45,9 +47,9 @@ fn auth_source(tokens: Arc<TokenManager>) -> AuthSource {
 }
 
 /// Keeps the socket's JWT fresh: refreshes shortly before expiry and re-authenticates.
-fn spawn_reauth(client: &WorkspaceClient) -> TaskGuard {
-    let tokens = Arc::clone(&client.inner.tokens);
-    let weak = Arc::downgrade(&client.inner);
+fn spawn_reauth(ctx: &Arc<Context>) -> TaskGuard {
+    let tokens = Arc::clone(&ctx.tokens);
+    let weak = Arc::downgrade(ctx);
     TaskGuard::new(tokio::spawn(async move {
         loop {
             let wait = tokens
@@ -66,18 +68,8 @@ fn spawn_reauth(client: &WorkspaceClient) -> TaskGuard {
     }))
 }
 
-impl WorkspaceClient {
-    /// Closes the socket (on sign-out).
-    pub(crate) async fn close_live(&self) {
-        self.inner.realtime.close();
-        if let Ok(mut slot) = self.inner.reauth.lock() {
-            slot.take();
-        }
-    }
-}
-
 struct InboxSource {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
     function: Function,
     args: Map<String, Value>,
 }
@@ -90,12 +82,12 @@ impl LiveSource for InboxSource {
 
     async fn args(&mut self) -> crate::Result<Map<String, Value>> {
         // Fail early (and without opening a socket) when nobody is signed in.
-        self.client.inner.tokens.bearer().await?;
+        self.ctx.tokens.bearer().await?;
         Ok(self.args.clone())
     }
 
     async fn poll(&self, args: &Map<String, Value>) -> Polled {
-        match self.client.call(self.function, args.clone()).await {
+        match self.ctx.call(self.function, args).await {
             Ok(value) => Polled::Value(value),
             Err(e) if e.is_transient() => Polled::Unavailable,
             Err(e) => Polled::Error(e),
@@ -107,38 +99,42 @@ impl LiveSource for InboxSource {
     }
 }
 
-/// Starts watching one inbox query; see [`super::InboxClient::watch`].
+/// Starts watching one inbox query; see [`super::InboxClient::watch`]. The sync protocol takes
+/// the arguments as an object: `args` serialized.
 pub(crate) fn watch_inbox(
-    client: WorkspaceClient,
-    function: Function,
-    args: Map<String, Value>,
-) -> LiveStream<Vec<InboxConversation>> {
+    ctx: Arc<Context>,
+    args: &ListForInbox<'_>,
+) -> crate::Result<LiveStream<Vec<InboxConversation>>> {
+    let function = ListForInbox::FUNCTION;
+    let args = match serde_json::to_value(args) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) | Err(_) => {
+            return Err(Error::Decode {
+                message: format!("{}: the arguments are not an object", function.path),
+            })
+        }
+    };
     let (tx, rx) = mpsc::channel(16);
-    let inner = &client.inner;
-    let engine = inner.realtime.engine(
-        &inner.transport,
-        Some(auth_source(Arc::clone(&inner.tokens))),
-    );
+    let engine = ctx
+        .realtime
+        .engine(&ctx.transport, Some(auth_source(Arc::clone(&ctx.tokens))));
     if engine.is_some() {
-        if let Ok(mut slot) = inner.reauth.lock() {
+        if let Ok(mut slot) = ctx.reauth.lock() {
             if slot.is_none() {
-                *slot = Some(spawn_reauth(&client));
+                *slot = Some(spawn_reauth(&ctx));
             }
         }
     }
-    let links = inner.realtime.links(engine, inner.poll_interval, None);
-    let render = Box::new(|page: &Value| {
-        crate::doc::list(
-            page.get("conversations").unwrap_or(&Value::Null),
-            "conversations",
-            InboxConversation::from_json,
-        )
+    let links = ctx.realtime.links(engine, ctx.poll_interval, None);
+    let render = Box::new(move |page: &Value| {
+        let page: InboxPage = crate::wire::decode(function, page.clone())?;
+        inbox_rows(&page)
     });
     let source = InboxSource {
-        client: client.clone(),
+        ctx,
         function,
         args,
     };
     let task = tokio::spawn(live::run(source, links, render, tx));
-    LiveStream::new(rx, TaskGuard::new(task))
+    Ok(LiveStream::new(rx, TaskGuard::new(task)))
 }

@@ -27,30 +27,32 @@
 //! ```
 
 mod auth;
+mod context;
 mod help_center;
 mod inbox;
 mod live;
 mod snippets;
 mod tags;
 mod tickets;
+mod user;
 mod visitors;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
-
 use crate::clock::{Clock, SystemClock};
 use crate::config::{parse_base_url, BuildError};
-use crate::doc::{required, text};
 use crate::error::{Error, Result};
 use crate::realtime::RealtimeMode;
 use crate::secret::Secret;
 use crate::storage::{MemoryStorage, Storage};
-use crate::transport::{ConvexHttp, Function, RetryPolicy, TransportError};
+use crate::transport::{ConvexHttp, RetryPolicy, TransportError};
+use crate::wire::agent::auth::{self as wire_auth, SignIn, SignInParams};
 use crate::wire::functions as fns;
+use crate::wire::NoArgs;
 
 use auth::{TokenManager, Tokens};
+use context::Context;
 pub use help_center::{
     AdminArticle, AdminCollection, ArticleAsset, ArticleDraft, ArticleFilter, ArticleStatus,
     ArticleVisibility, AssetUpload, CollectionDraft, CollectionUpdate, HelpCenterAdminClient,
@@ -63,6 +65,7 @@ pub use tickets::{
     AgentComment, TicketAssignee, TicketFilter, TicketUpdate, WorkspaceTicket,
     WorkspaceTicketComment, WorkspaceTicketDetail, WorkspaceTicketsClient,
 };
+pub use user::{CurrentUser, WorkspaceMembership};
 pub use visitors::{VisitorDirectoryClient, VisitorProfile};
 
 /// Configures a [`WorkspaceClient`]; [`build`](Self::build) validates everything at once.
@@ -262,7 +265,7 @@ impl WorkspaceClientBuilder {
             key,
         ));
         Ok(WorkspaceClient {
-            inner: Arc::new(Inner {
+            ctx: Arc::new(Context {
                 transport,
                 tokens,
                 realtime: crate::realtime::Realtime::new(
@@ -277,17 +280,6 @@ impl WorkspaceClientBuilder {
     }
 }
 
-struct Inner {
-    transport: ConvexHttp,
-    tokens: Arc<TokenManager>,
-    /// The inbox socket (the live-query engine), opened by the first live watch, closed on
-    /// sign-out.
-    realtime: crate::realtime::Realtime,
-    poll_interval: Duration,
-    /// Keeps the socket's JWT fresh while the socket is open.
-    reauth: std::sync::Mutex<Option<crate::task::TaskGuard>>,
-}
-
 /// The agent/admin client: Convex Auth sign-in, the inbox and the visitor directory.
 ///
 /// Cheap to clone (shared state). Every call sends `Authorization: Bearer <JWT>`; the JWT is
@@ -300,7 +292,7 @@ struct Inner {
 /// See the [module example](crate::workspace) for a tour.
 #[derive(Clone)]
 pub struct WorkspaceClient {
-    inner: Arc<Inner>,
+    ctx: Arc<Context>,
 }
 
 /// Shows only whether a user is signed in and who: never the tokens, nor the host's storage
@@ -360,33 +352,48 @@ impl WorkspaceClient {
         }
         self.sign_in_with(
             "password",
-            json!({"email": email.trim(), "password": password, "flow": "signIn"}),
+            SignInParams {
+                email: email.trim(),
+                password: Some(Secret::new(password)),
+                flow: Some("signIn"),
+                code: None,
+            },
         )
         .await
     }
 
-    /// `auth:signIn` with `provider` and `params`, keeping the returned tokens.
-    async fn sign_in_with(&self, provider: &str, params: Value) -> Result<CurrentUser> {
-        let value = self.auth_sign_in(provider, params).await?;
-        let tokens =
-            Tokens::from_json(value.get("tokens").unwrap_or(&Value::Null))?.ok_or_else(|| {
-                Error::NotAuthorized {
-                    message: "sign-in returned no tokens".into(),
-                }
+    /// `auth:signIn` with the password provider's or `resend-otp`'s `params`, keeping the
+    /// returned tokens.
+    async fn sign_in_with(&self, provider: &str, params: SignInParams<'_>) -> Result<CurrentUser> {
+        let answer = self.auth_sign_in(provider, params).await?;
+        let pair = answer
+            .and_then(|a| a.tokens)
+            .ok_or_else(|| Error::NotAuthorized {
+                message: "sign-in returned no tokens".into(),
             })?;
-        self.inner.tokens.set(tokens).await?;
+        self.ctx
+            .tokens
+            .set(Tokens {
+                token: pair.token,
+                refresh_token: pair.refresh_token,
+            })
+            .await?;
         self.current_user().await
     }
 
-    async fn auth_sign_in(&self, provider: &str, params: Value) -> Result<Value> {
-        let mut args = Map::new();
-        args.insert("provider".into(), json!(provider));
-        args.insert("params".into(), params);
-        Ok(self
-            .inner
-            .transport
-            .call_as(fns::AUTH_SIGN_IN, &args, None)
-            .await?)
+    /// `auth:signIn` without a Bearer token (the JWT is what it returns).
+    async fn auth_sign_in(
+        &self,
+        provider: &str,
+        params: SignInParams<'_>,
+    ) -> Result<Option<wire_auth::SignInAnswer>> {
+        self.ctx
+            .request_anonymous(&SignIn {
+                provider: Some(provider),
+                params: Some(params),
+                refresh_token: None,
+            })
+            .await
     }
 
     /// Emails a one-time sign-in code to `email` (the `resend-otp` provider); finish with
@@ -409,9 +416,17 @@ impl WorkspaceClient {
         if email.trim().is_empty() {
             return Err(Error::invalid("email", "must not be empty"));
         }
-        self.auth_sign_in("resend-otp", json!({"email": email.trim()}))
-            .await
-            .map(drop)
+        self.auth_sign_in(
+            "resend-otp",
+            SignInParams {
+                email: email.trim(),
+                password: None,
+                flow: None,
+                code: None,
+            },
+        )
+        .await
+        .map(drop)
     }
 
     /// Signs in with the code sent by [`request_code`](Self::request_code) and keeps the
@@ -425,8 +440,16 @@ impl WorkspaceClient {
         if code.is_empty() {
             return Err(Error::invalid("code", "must not be empty"));
         }
-        self.sign_in_with("resend-otp", json!({"email": email.trim(), "code": code}))
-            .await
+        self.sign_in_with(
+            "resend-otp",
+            SignInParams {
+                email: email.trim(),
+                password: None,
+                flow: None,
+                code: Some(code),
+            },
+        )
+        .await
     }
 
     /// Uses an existing token pair (e.g. from another process), persisting it. The JWT is
@@ -450,7 +473,7 @@ impl WorkspaceClient {
         token: impl Into<Secret>,
         refresh_token: impl Into<Secret>,
     ) -> Result<()> {
-        self.inner
+        self.ctx
             .tokens
             .set(Tokens {
                 token: token.into(),
@@ -470,7 +493,7 @@ impl WorkspaceClient {
     /// # Ok(()) }
     /// ```
     pub async fn restore(&self) -> Result<bool> {
-        self.inner.tokens.load().await
+        self.ctx.tokens.load().await
     }
 
     /// The current `(JWT, refresh token)`, to hand to another process; `None` when signed out.
@@ -480,10 +503,7 @@ impl WorkspaceClient {
     /// assert!(client.token_pair().is_none());
     /// ```
     pub fn token_pair(&self) -> Option<(Secret, Secret)> {
-        self.inner
-            .tokens
-            .tokens()
-            .map(|t| (t.token, t.refresh_token))
+        self.ctx.tokens.tokens().map(|t| (t.token, t.refresh_token))
     }
 
     /// Whether a token pair is held (it may still turn out to be revoked).
@@ -493,7 +513,7 @@ impl WorkspaceClient {
     /// assert!(!client.is_signed_in());
     /// ```
     pub fn is_signed_in(&self) -> bool {
-        self.inner.tokens.tokens().is_some()
+        self.ctx.is_signed_in()
     }
 
     /// The signed-in user's id (from the JWT, no network call).
@@ -503,7 +523,7 @@ impl WorkspaceClient {
     /// assert_eq!(client.user_id(), None);
     /// ```
     pub fn user_id(&self) -> Option<String> {
-        self.inner.tokens.tokens().and_then(|t| t.user_id())
+        self.ctx.user_id()
     }
 
     /// Signs out (`auth:signOut`, which ends the server session and its refresh tokens) and
@@ -517,17 +537,17 @@ impl WorkspaceClient {
     /// # Ok(()) }
     /// ```
     pub async fn sign_out(&self) -> Result<()> {
-        let result = match self.inner.tokens.tokens() {
+        let result = match self.ctx.tokens.tokens() {
             Some(tokens) => self
-                .inner
+                .ctx
                 .transport
-                .call_as(fns::AUTH_SIGN_OUT, &Map::new(), Some(&tokens.token))
+                .call_as(fns::AUTH_SIGN_OUT, &NoArgs {}, Some(&tokens.token))
                 .await
                 .map(|_| ()),
             None => Ok(()),
         };
-        self.close_live().await;
-        self.inner.tokens.clear().await?;
+        self.ctx.close_live();
+        self.ctx.tokens.clear().await?;
         match result {
             // An expired JWT cannot sign out, but the tokens are gone from here anyway.
             Err(TransportError::Http { status: 401, .. }) => Ok(()),
@@ -550,11 +570,11 @@ impl WorkspaceClient {
     /// # Ok(()) }
     /// ```
     pub async fn current_user(&self) -> Result<CurrentUser> {
-        let value = self.call(fns::AUTH_CURRENT_USER, Map::new()).await?;
-        if value.is_null() {
-            return Err(Error::SessionExpired);
-        }
-        CurrentUser::from_json(&value)
+        self.ctx
+            .request(&wire_auth::CurrentUser::default())
+            .await?
+            .map(CurrentUser::from)
+            .ok_or(Error::SessionExpired)
     }
 
     /// Makes `workspace_id` the user's active workspace (`auth:switchWorkspace`).
@@ -565,11 +585,10 @@ impl WorkspaceClient {
     /// # Ok(()) }
     /// ```
     pub async fn switch_workspace(&self, workspace_id: &str) -> Result<()> {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(workspace_id));
-        self.call(fns::AUTH_SWITCH_WORKSPACE, args)
+        self.ctx
+            .request(&wire_auth::SwitchWorkspace { workspace_id })
             .await
-            .map(|_| ())
+            .map(drop)
     }
 
     /// The inbox: conversations, replies, status, assignment, read state.
@@ -580,7 +599,7 @@ impl WorkspaceClient {
     /// # let _ = inbox;
     /// ```
     pub fn inbox(&self) -> InboxClient {
-        InboxClient::new(self.clone())
+        InboxClient::new(Arc::clone(&self.ctx))
     }
 
     /// The visitor directory: search, list, get.
@@ -591,7 +610,7 @@ impl WorkspaceClient {
     /// # let _ = visitors;
     /// ```
     pub fn visitors(&self) -> VisitorDirectoryClient {
-        VisitorDirectoryClient::new(self.clone())
+        VisitorDirectoryClient::new(Arc::clone(&self.ctx))
     }
 
     /// Tickets: list, read (internal notes included), update, resolve, comment, convert a
@@ -603,7 +622,7 @@ impl WorkspaceClient {
     /// # let _ = tickets;
     /// ```
     pub fn tickets(&self) -> WorkspaceTicketsClient {
-        WorkspaceTicketsClient::new(self.clone())
+        WorkspaceTicketsClient::new(Arc::clone(&self.ctx))
     }
 
     /// Conversation tags: manage them and apply them to conversations.
@@ -614,7 +633,7 @@ impl WorkspaceClient {
     /// # let _ = tags;
     /// ```
     pub fn tags(&self) -> TagsClient {
-        TagsClient::new(self.clone())
+        TagsClient::new(Arc::clone(&self.ctx))
     }
 
     /// Saved replies (snippets): list, search, shortcuts, manage.
@@ -625,7 +644,7 @@ impl WorkspaceClient {
     /// # let _ = snippets;
     /// ```
     pub fn snippets(&self) -> SnippetsClient {
-        SnippetsClient::new(self.clone())
+        SnippetsClient::new(Arc::clone(&self.ctx))
     }
 
     /// Help-center authoring: articles, collections and image assets.
@@ -636,112 +655,7 @@ impl WorkspaceClient {
     /// # let _ = help;
     /// ```
     pub fn help_center(&self) -> HelpCenterAdminClient {
-        HelpCenterAdminClient::new(self.clone())
-    }
-
-    /// Calls `function` with the Bearer JWT (refreshed first when it is about to expire). A 401
-    /// (the server thinks the JWT expired) triggers one refresh and one retry.
-    pub(crate) async fn call(&self, function: Function, args: Map<String, Value>) -> Result<Value> {
-        let token = self.inner.tokens.bearer().await?;
-        let first = self
-            .inner
-            .transport
-            .call_as(function, &args.clone(), Some(&token))
-            .await;
-        match first {
-            Err(TransportError::Http { status: 401, .. }) => {
-                let token = self.inner.tokens.refresh_from(&token).await?;
-                self.inner
-                    .transport
-                    .call_as(function, &args, Some(&token))
-                    .await
-                    .map_err(Error::from)
-            }
-            other => other.map_err(Error::from),
-        }
-    }
-}
-
-/// `{key: id}`, after checking the id (non-empty, no whitespace) before the network.
-pub(crate) fn id_args(key: &str, id: &str) -> Result<Map<String, Value>> {
-    crate::conversations::check_id(key, id)?;
-    let mut args = Map::new();
-    args.insert(key.into(), json!(id));
-    Ok(args)
-}
-
-/// The id a creating mutation returned.
-pub(crate) fn returned_id(value: &Value, function: &str) -> Result<String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| Error::Decode {
-            message: format!("{function} did not return an id"),
-        })
-}
-
-/// One workspace the user belongs to, with their role there. Opencom's answer also carries the
-/// workspace's identity-verification secret; this type leaves it out on purpose.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WorkspaceMembership {
-    /// The workspace id.
-    pub id: String,
-    /// The workspace name.
-    pub name: String,
-    /// `owner`, `admin`, `agent` or `viewer`.
-    pub role: String,
-}
-
-/// The signed-in user (`auth:currentUser`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CurrentUser {
-    /// The user id (`senderId` of the user's replies).
-    pub id: String,
-    /// Their email.
-    pub email: String,
-    /// Their display name.
-    pub name: Option<String>,
-    /// The active workspace.
-    pub workspace_id: String,
-    /// Their role in the active workspace.
-    pub role: String,
-    /// Avatar URL.
-    pub avatar_url: Option<String>,
-    /// Every workspace they belong to.
-    pub workspaces: Vec<WorkspaceMembership>,
-}
-
-impl CurrentUser {
-    fn from_json(value: &Value) -> Result<Self> {
-        let user = value.get("user").unwrap_or(&Value::Null);
-        let workspaces = value
-            .get("workspaces")
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|w| {
-                        Ok(WorkspaceMembership {
-                            id: required(w, "_id", "workspace")?,
-                            name: text(w, "name").unwrap_or_default(),
-                            role: text(w, "role").unwrap_or_default(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
-        Ok(Self {
-            id: required(user, "_id", "user")?,
-            email: required(user, "email", "user")?,
-            name: text(user, "name"),
-            workspace_id: required(user, "workspaceId", "user")?,
-            role: required(user, "role", "user")?,
-            avatar_url: text(user, "avatarUrl"),
-            workspaces,
-        })
+        HelpCenterAdminClient::new(Arc::clone(&self.ctx))
     }
 }
 
@@ -781,18 +695,6 @@ mod tests {
                 format!("{prefix}/ws_1/")
             );
         }
-    }
-
-    #[test]
-    fn current_user_drops_the_identity_secret() {
-        let value = json!({
-            "user": {"_id": "u1", "email": "a@b.c", "workspaceId": "w1", "role": "admin"},
-            "workspaces": [{"_id": "w1", "name": "Acme", "role": "admin",
-                            "identitySecret": "s3cr3t-identity"}],
-        });
-        let user = CurrentUser::from_json(&value).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(user.workspaces[0].name, "Acme");
-        assert!(!format!("{user:?}").contains("s3cr3t"));
     }
 
     #[test]

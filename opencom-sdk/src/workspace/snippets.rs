@@ -2,14 +2,19 @@
 //! update/remove`. Every call, reads included, needs `snippets.manage` (owners, admins and
 //! agents): a viewer gets [`Error::NotAuthorized`] naming it.
 
-use serde_json::{json, Value};
+use std::sync::Arc;
 
+use serde_json::Value;
+
+use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
+use crate::wire::agent::snippets::{
+    CreateSnippet, GetSnippet, ListSnippets, RemoveSnippet, SearchSnippets, SnippetByShortcut,
+    UpdateSnippet,
+};
 
-use super::WorkspaceClient;
-use super::{id_args, returned_id};
+use super::context::Context;
 
 fn check_text(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
@@ -166,15 +171,16 @@ impl SnippetUpdate {
     }
 }
 
-/// Snippets of a [`WorkspaceClient`]; see [`WorkspaceClient::snippets`].
+/// Snippets of a [`WorkspaceClient`](crate::WorkspaceClient); see
+/// [`WorkspaceClient::snippets`](crate::WorkspaceClient::snippets).
 #[derive(Debug, Clone)]
 pub struct SnippetsClient {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
 }
 
 impl SnippetsClient {
-    pub(crate) fn new(client: WorkspaceClient) -> Self {
-        Self { client }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
     /// Every snippet of the workspace, by name.
@@ -193,11 +199,9 @@ impl SnippetsClient {
     /// # Ok(()) }
     /// ```
     pub async fn list(&self, workspace_id: &str) -> Result<Vec<Snippet>> {
-        let value = self
-            .client
-            .call(fns::LIST_SNIPPETS, id_args("workspaceId", workspace_id)?)
-            .await?;
-        crate::doc::list(&value, "snippets", Snippet::from_json)
+        check_id("workspaceId", workspace_id)?;
+        let rows = self.ctx.request(&ListSnippets { workspace_id }).await?;
+        rows.iter().map(Snippet::from_json).collect()
     }
 
     /// One snippet; [`Error::NotFound`] once it is deleted.
@@ -209,15 +213,14 @@ impl SnippetsClient {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, snippet_id: &str) -> Result<Snippet> {
+        check_id("id", snippet_id)?;
         let value = self
-            .client
-            .call(fns::GET_SNIPPET, id_args("id", snippet_id)?)
-            .await?;
-        if value.is_null() {
-            return Err(Error::NotFound {
+            .ctx
+            .request(&GetSnippet { id: snippet_id })
+            .await?
+            .ok_or_else(|| Error::NotFound {
                 message: format!("snippet {snippet_id}"),
-            });
-        }
+            })?;
         Snippet::from_json(&value)
     }
 
@@ -229,11 +232,16 @@ impl SnippetsClient {
     /// # let _ = hits; Ok(()) }
     /// ```
     pub async fn search(&self, workspace_id: &str, query: &str) -> Result<Vec<Snippet>> {
-        let mut args = id_args("workspaceId", workspace_id)?;
+        check_id("workspaceId", workspace_id)?;
         check_text("query", query)?;
-        args.insert("query".into(), json!(query));
-        let value = self.client.call(fns::SEARCH_SNIPPETS, args).await?;
-        crate::doc::list(&value, "snippets", Snippet::from_json)
+        let rows = self
+            .ctx
+            .request(&SearchSnippets {
+                workspace_id,
+                query,
+            })
+            .await?;
+        rows.iter().map(Snippet::from_json).collect()
     }
 
     /// The snippet with exactly this shortcut, if any.
@@ -246,14 +254,17 @@ impl SnippetsClient {
     /// # Ok(()) }
     /// ```
     pub async fn by_shortcut(&self, workspace_id: &str, shortcut: &str) -> Result<Option<Snippet>> {
-        let mut args = id_args("workspaceId", workspace_id)?;
+        check_id("workspaceId", workspace_id)?;
         check_shortcut(shortcut)?;
-        args.insert("shortcut".into(), json!(shortcut));
-        let value = self.client.call(fns::SNIPPET_BY_SHORTCUT, args).await?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        Snippet::from_json(&value).map(Some)
+        self.ctx
+            .request(&SnippetByShortcut {
+                workspace_id,
+                shortcut,
+            })
+            .await?
+            .as_ref()
+            .map(Snippet::from_json)
+            .transpose()
     }
 
     /// Creates a snippet, recording the signed-in user as its author; returns its id. A
@@ -268,20 +279,24 @@ impl SnippetsClient {
     /// # let _ = id; Ok(()) }
     /// ```
     pub async fn create(&self, workspace_id: &str, snippet: NewSnippet) -> Result<String> {
-        let mut args = id_args("workspaceId", workspace_id)?;
+        check_id("workspaceId", workspace_id)?;
         check_text("name", &snippet.name)?;
         check_text("content", &snippet.content)?;
-        args.insert("name".into(), json!(snippet.name));
-        args.insert("content".into(), json!(snippet.content));
-        if let Some(shortcut) = snippet.shortcut {
-            check_shortcut(&shortcut)?;
-            args.insert("shortcut".into(), json!(shortcut));
-        }
-        if let Some(user_id) = self.client.user_id() {
-            args.insert("createdBy".into(), json!(user_id));
-        }
-        let value = self.client.call(fns::CREATE_SNIPPET, args).await?;
-        returned_id(&value, "snippets:create")
+        snippet
+            .shortcut
+            .as_deref()
+            .map(check_shortcut)
+            .transpose()?;
+        let user_id = self.ctx.user_id();
+        self.ctx
+            .request(&CreateSnippet {
+                workspace_id,
+                name: &snippet.name,
+                content: &snippet.content,
+                shortcut: snippet.shortcut.as_deref(),
+                created_by: user_id.as_deref(),
+            })
+            .await
     }
 
     /// Changes a snippet; an empty update is [`Error::InvalidInput`].
@@ -295,23 +310,28 @@ impl SnippetsClient {
     /// # Ok(()) }
     /// ```
     pub async fn update(&self, snippet_id: &str, change: SnippetUpdate) -> Result<()> {
-        let mut args = id_args("id", snippet_id)?;
+        check_id("id", snippet_id)?;
         if change == SnippetUpdate::default() {
             return Err(Error::invalid("update", "nothing to update"));
         }
-        if let Some(name) = change.name {
-            check_text("name", &name)?;
-            args.insert("name".into(), json!(name));
-        }
-        if let Some(content) = change.content {
-            check_text("content", &content)?;
-            args.insert("content".into(), json!(content));
-        }
-        if let Some(shortcut) = change.shortcut {
-            check_shortcut(&shortcut)?;
-            args.insert("shortcut".into(), json!(shortcut));
-        }
-        self.client.call(fns::UPDATE_SNIPPET, args).await.map(drop)
+        let name = change.name.as_deref();
+        let content = change.content.as_deref();
+        let shortcut = change.shortcut.as_deref();
+        name.map(|name| check_text("name", name)).transpose()?;
+        content
+            .map(|content| check_text("content", content))
+            .transpose()?;
+        shortcut.map(check_shortcut).transpose()?;
+        self.ctx
+            .request(&UpdateSnippet {
+                id: snippet_id,
+                name,
+                content,
+                shortcut,
+                folder_id: None,
+            })
+            .await
+            .map(drop)
     }
 
     /// Deletes a snippet.
@@ -322,8 +342,9 @@ impl SnippetsClient {
     /// # Ok(()) }
     /// ```
     pub async fn remove(&self, snippet_id: &str) -> Result<()> {
-        self.client
-            .call(fns::REMOVE_SNIPPET, id_args("id", snippet_id)?)
+        check_id("id", snippet_id)?;
+        self.ctx
+            .request(&RemoveSnippet { id: snippet_id })
             .await
             .map(drop)
     }

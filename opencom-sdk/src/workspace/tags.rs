@@ -6,15 +6,19 @@
 //! [`Error::NotFound`]. Creating, renaming and deleting tags needs `checklists.manage` (owners,
 //! admins and agents); applying them to conversations needs `conversations.assign`.
 
-use serde_json::{json, Value};
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
+use crate::wire::agent::tags::{
+    ConversationTags, CreateTag, GetTag, ListTags, RemoveTag, TagConversation, UntagConversation,
+    UpdateTag,
+};
 
-use super::WorkspaceClient;
-use super::{id_args, returned_id};
+use super::context::Context;
 
 fn check_name(name: &str) -> Result<()> {
     if name.trim().is_empty() {
@@ -132,15 +136,16 @@ impl TagUpdate {
     }
 }
 
-/// Tags of a [`WorkspaceClient`]; see [`WorkspaceClient::tags`].
+/// Tags of a [`WorkspaceClient`](crate::WorkspaceClient); see
+/// [`WorkspaceClient::tags`](crate::WorkspaceClient::tags).
 #[derive(Debug, Clone)]
 pub struct TagsClient {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
 }
 
 impl TagsClient {
-    pub(crate) fn new(client: WorkspaceClient) -> Self {
-        Self { client }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
     /// The workspace's tags, oldest first; empty when this user may not read the workspace's
@@ -160,11 +165,9 @@ impl TagsClient {
     /// # Ok(()) }
     /// ```
     pub async fn list(&self, workspace_id: &str) -> Result<Vec<Tag>> {
-        let value = self
-            .client
-            .call(fns::LIST_TAGS, id_args("workspaceId", workspace_id)?)
-            .await?;
-        crate::doc::list(&value, "tags", Tag::from_json)
+        check_id("workspaceId", workspace_id)?;
+        let rows = self.ctx.request(&ListTags { workspace_id }).await?;
+        rows.iter().map(Tag::from_json).collect()
     }
 
     /// One tag; [`Error::NotFound`] when it does not exist or this user may not read it.
@@ -176,15 +179,14 @@ impl TagsClient {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, tag_id: &str) -> Result<Tag> {
+        check_id("id", tag_id)?;
         let value = self
-            .client
-            .call(fns::GET_TAG, id_args("id", tag_id)?)
-            .await?;
-        if value.is_null() {
-            return Err(Error::NotFound {
+            .ctx
+            .request(&GetTag { id: tag_id })
+            .await?
+            .ok_or_else(|| Error::NotFound {
                 message: format!("tag {tag_id}"),
-            });
-        }
+            })?;
         Tag::from_json(&value)
     }
 
@@ -202,15 +204,16 @@ impl TagsClient {
         name: &str,
         color: Option<&str>,
     ) -> Result<String> {
-        let mut args = id_args("workspaceId", workspace_id)?;
+        check_id("workspaceId", workspace_id)?;
         check_name(name)?;
-        args.insert("name".into(), json!(name));
-        if let Some(color) = color {
-            check_color(color)?;
-            args.insert("color".into(), json!(color));
-        }
-        let value = self.client.call(fns::CREATE_TAG, args).await?;
-        returned_id(&value, "tags:create")
+        color.map(check_color).transpose()?;
+        self.ctx
+            .request(&CreateTag {
+                workspace_id,
+                name,
+                color,
+            })
+            .await
     }
 
     /// Renames and/or recolours a tag; an empty update is [`Error::InvalidInput`]. Needs
@@ -222,19 +225,20 @@ impl TagsClient {
     /// # Ok(()) }
     /// ```
     pub async fn update(&self, tag_id: &str, change: TagUpdate) -> Result<()> {
-        let mut args = id_args("id", tag_id)?;
+        check_id("id", tag_id)?;
         if change == TagUpdate::default() {
             return Err(Error::invalid("update", "nothing to update"));
         }
-        if let Some(name) = change.name {
-            check_name(&name)?;
-            args.insert("name".into(), json!(name));
-        }
-        if let Some(color) = change.color {
-            check_color(&color)?;
-            args.insert("color".into(), json!(color));
-        }
-        self.client.call(fns::UPDATE_TAG, args).await.map(drop)
+        change.name.as_deref().map(check_name).transpose()?;
+        change.color.as_deref().map(check_color).transpose()?;
+        self.ctx
+            .request(&UpdateTag {
+                id: tag_id,
+                name: change.name.as_deref(),
+                color: change.color.as_deref(),
+            })
+            .await
+            .map(drop)
     }
 
     /// Deletes a tag, removing it from every conversation. Needs `checklists.manage`.
@@ -245,10 +249,8 @@ impl TagsClient {
     /// # Ok(()) }
     /// ```
     pub async fn remove(&self, tag_id: &str) -> Result<()> {
-        self.client
-            .call(fns::REMOVE_TAG, id_args("id", tag_id)?)
-            .await
-            .map(drop)
+        check_id("id", tag_id)?;
+        self.ctx.request(&RemoveTag { id: tag_id }).await.map(drop)
     }
 
     /// Applies a tag to a conversation (manually, as the signed-in user); applying it twice is
@@ -261,12 +263,15 @@ impl TagsClient {
     /// # Ok(()) }
     /// ```
     pub async fn add_to_conversation(&self, conversation_id: &str, tag_id: &str) -> Result<()> {
-        let mut args = id_args("conversationId", conversation_id)?;
+        check_id("conversationId", conversation_id)?;
         check_id("tagId", tag_id)?;
-        args.insert("tagId".into(), json!(tag_id));
-        args.insert("appliedBy".into(), json!("manual"));
-        self.client
-            .call(fns::TAG_CONVERSATION, args)
+        self.ctx
+            .request(&TagConversation {
+                conversation_id,
+                tag_id,
+                applied_by: Some("manual"),
+                applied_by_user_id: None,
+            })
             .await
             .map(drop)
     }
@@ -284,11 +289,13 @@ impl TagsClient {
         conversation_id: &str,
         tag_id: &str,
     ) -> Result<()> {
-        let mut args = id_args("conversationId", conversation_id)?;
+        check_id("conversationId", conversation_id)?;
         check_id("tagId", tag_id)?;
-        args.insert("tagId".into(), json!(tag_id));
-        self.client
-            .call(fns::UNTAG_CONVERSATION, args)
+        self.ctx
+            .request(&UntagConversation {
+                conversation_id,
+                tag_id,
+            })
             .await
             .map(drop)
     }
@@ -304,13 +311,11 @@ impl TagsClient {
     /// # Ok(()) }
     /// ```
     pub async fn for_conversation(&self, conversation_id: &str) -> Result<Vec<AppliedTag>> {
-        let value = self
-            .client
-            .call(
-                fns::CONVERSATION_TAGS,
-                id_args("conversationId", conversation_id)?,
-            )
+        check_id("conversationId", conversation_id)?;
+        let rows = self
+            .ctx
+            .request(&ConversationTags { conversation_id })
             .await?;
-        crate::doc::list(&value, "tags", AppliedTag::from_json)
+        rows.iter().map(AppliedTag::from_json).collect()
     }
 }

@@ -5,17 +5,25 @@
 //! Reads need `conversations.read`; every write needs `conversations.reply` (a viewer is
 //! refused with [`Error::NotAuthorized`] naming it, see [`Error::denied_permission`]).
 
-use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use crate::conversations::check_id;
 use crate::conversations::model::Attachment;
-use crate::doc::{flag, number, required, text};
+use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::tickets::{attachments_of, Ticket, TicketPriority, TicketStatus};
+use crate::transport::Function;
+use crate::wire::agent::tickets::{
+    AddComment, CommentDoc, ConvertFromConversation, GetTicket, ListTickets, ResolveTicket,
+    TicketComments, TicketDoc, UpdateTicket,
+};
 use crate::wire::functions as fns;
+use crate::wire::{decode, Call};
 
+use super::context::Context;
 use super::inbox::VisitorSummary;
-use super::{id_args, returned_id, WorkspaceClient};
 
 /// At most this many attachments per comment (Opencom's limit).
 const MAX_ATTACHMENTS: usize = 5;
@@ -121,7 +129,9 @@ pub struct WorkspaceTicket {
 }
 
 impl WorkspaceTicket {
-    fn from_json(doc: &Value) -> Result<Self> {
+    /// A ticket doc answered by `function`.
+    fn from_json(function: Function, doc: &Value) -> Result<Self> {
+        let fields: TicketDoc = decode(function, doc.clone())?;
         let visitor = match doc.get("visitor") {
             Some(v) if v.is_object() => Some(VisitorSummary {
                 id: required(v, "_id", "visitor")?,
@@ -141,7 +151,7 @@ impl WorkspaceTicket {
         };
         Ok(Self {
             ticket: Ticket::from_json(doc)?,
-            workspace_id: text(doc, "workspaceId").unwrap_or_default(),
+            workspace_id: fields.workspace_id,
             visitor_id: text(doc, "visitorId"),
             conversation_id: text(doc, "conversationId"),
             assignee_id: text(doc, "assigneeId"),
@@ -174,14 +184,16 @@ pub struct WorkspaceTicketComment {
 }
 
 impl WorkspaceTicketComment {
-    fn from_json(doc: &Value) -> Result<Self> {
+    /// A comment doc answered by `function`.
+    fn from_json(function: Function, doc: &Value) -> Result<Self> {
+        let fields: CommentDoc = decode(function, doc.clone())?;
         Ok(Self {
-            id: required(doc, "_id", "comment")?,
-            author_id: text(doc, "authorId").unwrap_or_default(),
-            author_type: text(doc, "authorType").unwrap_or_default(),
-            content: text(doc, "content").unwrap_or_default(),
-            internal: flag(doc, "isInternal", false),
-            created_at: number(doc, "createdAt").unwrap_or(0.0),
+            id: fields.id,
+            author_id: fields.author_id,
+            author_type: fields.author_type,
+            content: fields.content,
+            internal: fields.is_internal,
+            created_at: fields.created_at,
             attachments: attachments_of(doc)?,
         })
     }
@@ -272,28 +284,28 @@ impl TicketUpdate {
         self
     }
 
-    fn into_args(self, ticket_id: &str) -> Result<Map<String, Value>> {
-        let mut args = id_args("id", ticket_id)?;
-        if self == Self::default() {
+    /// The `tickets:update` arguments, checked before the network.
+    fn to_args<'a>(&'a self, ticket_id: &'a str) -> Result<UpdateTicket<'a>> {
+        check_id("id", ticket_id)?;
+        if *self == Self::default() {
             return Err(Error::invalid("update", "nothing to update"));
         }
-        if let Some(status) = &self.status {
-            args.insert("status".into(), json!(status_wire(status)?));
+        let status = self.status.as_ref().map(status_wire).transpose()?;
+        if let Some(assignee) = &self.assignee_id {
+            check_id("assignee", assignee)?;
         }
-        if let Some(priority) = self.priority {
-            args.insert("priority".into(), json!(priority.as_str()));
-        }
-        if let Some(assignee) = self.assignee_id {
-            check_id("assignee", &assignee)?;
-            args.insert("assigneeId".into(), json!(assignee));
-        }
-        if let Some(team) = self.team_id {
+        if let Some(team) = &self.team_id {
             if team.trim().is_empty() {
                 return Err(Error::invalid("team", "must not be empty"));
             }
-            args.insert("teamId".into(), json!(team));
         }
-        Ok(args)
+        Ok(UpdateTicket {
+            id: ticket_id,
+            status,
+            priority: self.priority.map(|p| p.as_str()),
+            assignee_id: self.assignee_id.as_deref(),
+            team_id: self.team_id.as_deref(),
+        })
     }
 }
 
@@ -362,15 +374,16 @@ impl AgentComment {
     }
 }
 
-/// Tickets of a [`WorkspaceClient`]; see [`WorkspaceClient::tickets`].
+/// Tickets of a [`WorkspaceClient`](crate::WorkspaceClient); see
+/// [`WorkspaceClient::tickets`](crate::WorkspaceClient::tickets).
 #[derive(Debug, Clone)]
 pub struct WorkspaceTicketsClient {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
 }
 
 impl WorkspaceTicketsClient {
-    pub(crate) fn new(client: WorkspaceClient) -> Self {
-        Self { client }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
     /// The workspace's tickets matching `filter`, newest first, each with its visitor and
@@ -396,16 +409,23 @@ impl WorkspaceTicketsClient {
         workspace_id: &str,
         filter: TicketFilter,
     ) -> Result<Vec<WorkspaceTicket>> {
-        let mut args = id_args("workspaceId", workspace_id)?;
-        if let Some(status) = &filter.status {
-            args.insert("status".into(), json!(status_wire(status)?));
-        }
+        check_id("workspaceId", workspace_id)?;
+        let status = filter.status.as_ref().map(status_wire).transpose()?;
         if let Some(assignee) = &filter.assignee_id {
             check_id("assignee", assignee)?;
-            args.insert("assigneeId".into(), json!(assignee));
         }
-        let value = self.client.call(fns::LIST_WORKSPACE_TICKETS, args).await?;
-        let tickets = crate::doc::list(&value, "tickets", WorkspaceTicket::from_json)?;
+        let rows = self
+            .ctx
+            .request(&ListTickets {
+                workspace_id,
+                status,
+                assignee_id: filter.assignee_id.as_deref(),
+            })
+            .await?;
+        let tickets = rows
+            .iter()
+            .map(|doc| WorkspaceTicket::from_json(ListTickets::FUNCTION, doc))
+            .collect::<Result<Vec<_>>>()?;
         // With a status, Opencom ignores the assignee: filter here too.
         Ok(match &filter.assignee_id {
             Some(assignee) => tickets
@@ -427,23 +447,23 @@ impl WorkspaceTicketsClient {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, ticket_id: &str) -> Result<WorkspaceTicketDetail> {
+        check_id("id", ticket_id)?;
         let value = self
-            .client
-            .call(fns::GET_TICKET, id_args("id", ticket_id)?)
-            .await?;
-        if value.is_null() {
-            return Err(Error::NotFound {
+            .ctx
+            .request(&GetTicket { id: ticket_id })
+            .await?
+            .ok_or_else(|| Error::NotFound {
                 message: format!("ticket {ticket_id}"),
-            });
-        }
-        let comments = match value.get("comments") {
-            Some(c) if c.is_array() => {
-                crate::doc::list(c, "comments", WorkspaceTicketComment::from_json)?
-            }
-            _ => Vec::new(),
+            })?;
+        let comments = match value.get("comments").and_then(Value::as_array) {
+            Some(rows) => rows
+                .iter()
+                .map(|doc| WorkspaceTicketComment::from_json(fns::GET_TICKET, doc))
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
         };
         Ok(WorkspaceTicketDetail {
-            ticket: WorkspaceTicket::from_json(&value)?,
+            ticket: WorkspaceTicket::from_json(fns::GET_TICKET, &value)?,
             comments,
         })
     }
@@ -460,10 +480,17 @@ impl WorkspaceTicketsClient {
     /// # Ok(()) }
     /// ```
     pub async fn comments(&self, ticket_id: &str) -> Result<Vec<WorkspaceTicketComment>> {
-        let mut args = id_args("ticketId", ticket_id)?;
-        args.insert("includeInternal".into(), json!(true));
-        let value = self.client.call(fns::TICKET_COMMENTS, args).await?;
-        crate::doc::list(&value, "comments", WorkspaceTicketComment::from_json)
+        check_id("ticketId", ticket_id)?;
+        let rows = self
+            .ctx
+            .request(&TicketComments {
+                ticket_id,
+                include_internal: Some(true),
+            })
+            .await?;
+        rows.iter()
+            .map(|doc| WorkspaceTicketComment::from_json(TicketComments::FUNCTION, doc))
+            .collect()
     }
 
     /// Changes status, priority, assignee and/or team (`tickets:update`). Needs
@@ -480,8 +507,8 @@ impl WorkspaceTicketsClient {
     /// # Ok(()) }
     /// ```
     pub async fn update(&self, ticket_id: &str, change: TicketUpdate) -> Result<()> {
-        let args = change.into_args(ticket_id)?;
-        self.client.call(fns::UPDATE_TICKET, args).await.map(drop)
+        let args = change.to_args(ticket_id)?;
+        self.ctx.request(&args).await.map(drop)
     }
 
     /// Resolves a ticket (`tickets:resolve`); with a summary, the visitor sees a system comment
@@ -493,14 +520,17 @@ impl WorkspaceTicketsClient {
     /// # Ok(()) }
     /// ```
     pub async fn resolve(&self, ticket_id: &str, summary: Option<&str>) -> Result<()> {
-        let mut args = id_args("id", ticket_id)?;
-        if let Some(summary) = summary {
-            if summary.trim().is_empty() {
-                return Err(Error::invalid("summary", "must not be empty"));
-            }
-            args.insert("resolutionSummary".into(), json!(summary));
+        check_id("id", ticket_id)?;
+        if summary.is_some_and(|s| s.trim().is_empty()) {
+            return Err(Error::invalid("summary", "must not be empty"));
         }
-        self.client.call(fns::RESOLVE_TICKET, args).await.map(drop)
+        self.ctx
+            .request(&ResolveTicket {
+                id: ticket_id,
+                resolution_summary: summary,
+            })
+            .await
+            .map(drop)
     }
 
     /// Comments as the signed-in agent (`tickets:addComment`); returns the comment id. A public
@@ -515,7 +545,7 @@ impl WorkspaceTicketsClient {
     /// # Ok(()) }
     /// ```
     pub async fn comment(&self, ticket_id: &str, comment: AgentComment) -> Result<String> {
-        let mut args = id_args("ticketId", ticket_id)?;
+        check_id("ticketId", ticket_id)?;
         if comment.content.trim().is_empty() {
             return Err(Error::invalid("content", "must not be empty"));
         }
@@ -528,15 +558,15 @@ impl WorkspaceTicketsClient {
         for id in &comment.attachment_ids {
             check_id("attachment_ids", id)?;
         }
-        args.insert("content".into(), json!(comment.content));
-        if comment.internal {
-            args.insert("isInternal".into(), json!(true));
-        }
-        if !comment.attachment_ids.is_empty() {
-            args.insert("attachmentIds".into(), json!(comment.attachment_ids));
-        }
-        let value = self.client.call(fns::ADD_TICKET_COMMENT, args).await?;
-        returned_id(&value, "tickets:addComment")
+        self.ctx
+            .request(&AddComment {
+                ticket_id,
+                content: &comment.content,
+                is_internal: comment.internal.then_some(true),
+                attachment_ids: (!comment.attachment_ids.is_empty())
+                    .then_some(comment.attachment_ids.as_slice()),
+            })
+            .await
     }
 
     /// Turns a conversation into a ticket for its visitor (`tickets:convertFromConversation`);
@@ -560,53 +590,54 @@ impl WorkspaceTicketsClient {
         subject: Option<&str>,
         priority: Option<TicketPriority>,
     ) -> Result<String> {
-        let mut args = id_args("conversationId", conversation_id)?;
-        if let Some(subject) = subject {
-            if subject.trim().is_empty() {
-                return Err(Error::invalid("subject", "must not be empty"));
-            }
-            args.insert("subject".into(), json!(subject));
+        check_id("conversationId", conversation_id)?;
+        if subject.is_some_and(|s| s.trim().is_empty()) {
+            return Err(Error::invalid("subject", "must not be empty"));
         }
-        if let Some(priority) = priority {
-            args.insert("priority".into(), json!(priority.as_str()));
-        }
-        let value = self.client.call(fns::CONVERT_TO_TICKET, args).await?;
-        returned_id(&value, "tickets:convertFromConversation")
+        self.ctx
+            .request(&ConvertFromConversation {
+                conversation_id,
+                subject,
+                priority: priority.map(|p| p.as_str()),
+            })
+            .await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn updates_send_only_what_is_set() {
-        let args = TicketUpdate::new()
-            .priority(TicketPriority::Urgent)
-            .into_args("t1")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let change = TicketUpdate::new().priority(TicketPriority::Urgent);
+        let args = change.to_args("t1").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            Value::Object(args),
+            serde_json::to_value(&args).unwrap_or_else(|e| panic!("{e}")),
             json!({"id": "t1", "priority": "urgent"})
         );
         assert!(matches!(
-            TicketUpdate::new().into_args("t1"),
+            TicketUpdate::new().to_args("t1"),
             Err(Error::InvalidInput { .. })
         ));
         assert!(matches!(
             TicketUpdate::new()
                 .status(TicketStatus::Other("open".into()))
-                .into_args("t1"),
+                .to_args("t1"),
             Err(Error::InvalidInput { field, .. }) if field == "status"
         ));
     }
 
     #[test]
     fn comments_keep_the_internal_flag() {
-        let c = WorkspaceTicketComment::from_json(&json!({
-            "_id": "c1", "authorId": "u1", "authorType": "agent", "content": "note",
-            "isInternal": true, "createdAt": 5
-        }))
+        let c = WorkspaceTicketComment::from_json(
+            fns::TICKET_COMMENTS,
+            &json!({
+                "_id": "c1", "authorId": "u1", "authorType": "agent", "content": "note",
+                "isInternal": true, "createdAt": 5
+            }),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(c.internal);
         assert_eq!(c.author_id, "u1");

@@ -1,12 +1,14 @@
 //! The visitor directory for agents: `visitors:search` (≥ 2 characters), `list`, `get`.
 
-use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
+use crate::wire::agent::visitors::{GetVisitor, ListVisitors, SearchVisitors};
 
-use super::WorkspaceClient;
+use super::context::Context;
 
 /// A visitor as agents see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,16 +50,16 @@ impl VisitorProfile {
     }
 }
 
-/// The visitor directory of a [`WorkspaceClient`]; see [`WorkspaceClient::visitors`]. Needs
-/// `users.read`.
+/// The visitor directory of a [`WorkspaceClient`](crate::WorkspaceClient); see
+/// [`WorkspaceClient::visitors`](crate::WorkspaceClient::visitors). Needs `users.read`.
 #[derive(Debug, Clone)]
 pub struct VisitorDirectoryClient {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
 }
 
 impl VisitorDirectoryClient {
-    pub(crate) fn new(client: WorkspaceClient) -> Self {
-        Self { client }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
     /// Visitors whose name matches `query` or whose email is `query` (at least 2 characters,
@@ -77,17 +79,20 @@ impl VisitorDirectoryClient {
         if query.trim().chars().count() < 2 {
             return Err(Error::invalid("query", "must have at least 2 characters"));
         }
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(workspace_id));
-        args.insert("query".into(), json!(query.trim()));
         if let Some(limit) = limit {
             if !(1..=50).contains(&limit) {
                 return Err(Error::invalid("limit", "must be between 1 and 50"));
             }
-            args.insert("limit".into(), json!(limit));
         }
-        let value = self.client.call(fns::SEARCH_VISITORS, args).await?;
-        crate::doc::list(&value, "visitors", VisitorProfile::from_json)
+        let rows = self
+            .ctx
+            .request(&SearchVisitors {
+                workspace_id,
+                query: query.trim(),
+                limit,
+            })
+            .await?;
+        rows.iter().map(VisitorProfile::from_json).collect()
     }
 
     /// The workspace's visitors, newest first, at most `limit` (default 100).
@@ -102,16 +107,17 @@ impl VisitorDirectoryClient {
         workspace_id: &str,
         limit: Option<u32>,
     ) -> Result<Vec<VisitorProfile>> {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(workspace_id));
-        if let Some(limit) = limit {
-            if limit == 0 {
-                return Err(Error::invalid("limit", "must be at least 1"));
-            }
-            args.insert("limit".into(), json!(limit));
+        if limit == Some(0) {
+            return Err(Error::invalid("limit", "must be at least 1"));
         }
-        let value = self.client.call(fns::LIST_VISITORS, args).await?;
-        crate::doc::list(&value, "visitors", VisitorProfile::from_json)
+        let rows = self
+            .ctx
+            .request(&ListVisitors {
+                workspace_id,
+                limit,
+            })
+            .await?;
+        rows.iter().map(VisitorProfile::from_json).collect()
     }
 
     /// One visitor; [`Error::NotFound`] when it does not exist or belongs to a workspace the
@@ -123,14 +129,13 @@ impl VisitorDirectoryClient {
     /// # let _ = visitor; Ok(()) }
     /// ```
     pub async fn get(&self, visitor_id: &str) -> Result<VisitorProfile> {
-        let mut args = Map::new();
-        args.insert("id".into(), json!(visitor_id));
-        let value = self.client.call(fns::GET_VISITOR, args).await?;
-        if value.is_null() {
-            return Err(Error::NotFound {
+        let value = self
+            .ctx
+            .request(&GetVisitor { id: visitor_id })
+            .await?
+            .ok_or_else(|| Error::NotFound {
                 message: format!("visitor {visitor_id}"),
-            });
-        }
+            })?;
         VisitorProfile::from_json(&value)
     }
 }

@@ -1,13 +1,12 @@
 //! Articles: the drafts, filters and models, and their create / update / status / remove /
 //! list / search / get calls.
 
-use serde_json::{json, Map, Value};
-
 use crate::conversations::check_id;
-use crate::doc::{number, required, strings, text};
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
-use crate::workspace::{id_args, returned_id};
+use crate::wire::agent::articles::{
+    ArchiveArticle, ArticleDoc, CreateArticle, GetArticle, ListArticles, PublishArticle,
+    RemoveArticle, SearchArticles, UnpublishArticle, UpdateArticle,
+};
 
 use super::HelpCenterAdminClient;
 
@@ -237,19 +236,6 @@ impl ArticleDraft {
         }
         Ok(())
     }
-
-    /// The optional arguments shared by `create` and `update`.
-    fn put_optionals(&self, args: &mut Map<String, Value>) {
-        if let Some(collection) = &self.collection_id {
-            args.insert("collectionId".into(), json!(collection));
-        }
-        if let Some(visibility) = self.visibility {
-            args.insert("visibility".into(), json!(visibility.as_str()));
-        }
-        if let Some(tags) = &self.tags {
-            args.insert("tags".into(), json!(tags));
-        }
-    }
 }
 
 /// An article as the team sees it: any status, with its Markdown source.
@@ -289,27 +275,28 @@ pub struct AdminArticle {
     pub published_at: Option<f64>,
 }
 
-impl AdminArticle {
-    fn from_json(doc: &Value) -> Result<Self> {
-        Ok(Self {
-            id: required(doc, "_id", "article")?,
-            workspace_id: text(doc, "workspaceId").unwrap_or_default(),
-            title: text(doc, "title").unwrap_or_default(),
-            slug: text(doc, "slug").unwrap_or_default(),
-            content: text(doc, "content").unwrap_or_default(),
-            rendered_content: text(doc, "renderedContent"),
-            status: ArticleStatus::parse(&text(doc, "status").unwrap_or_default()),
-            visibility: text(doc, "visibility")
+impl From<ArticleDoc> for AdminArticle {
+    fn from(doc: ArticleDoc) -> Self {
+        Self {
+            id: doc.id,
+            workspace_id: doc.workspace_id,
+            title: doc.title,
+            slug: doc.slug,
+            content: doc.content,
+            rendered_content: doc.rendered_content,
+            status: ArticleStatus::parse(&doc.status),
+            visibility: doc
+                .visibility
                 .and_then(|v| ArticleVisibility::parse(&v))
                 .unwrap_or_default(),
-            collection_id: text(doc, "collectionId"),
-            tags: strings(doc, "tags"),
-            order: number(doc, "order").unwrap_or(0.0),
-            author_id: text(doc, "authorId"),
-            created_at: number(doc, "createdAt").unwrap_or(0.0),
-            updated_at: number(doc, "updatedAt").unwrap_or(0.0),
-            published_at: number(doc, "publishedAt"),
-        })
+            collection_id: doc.collection_id,
+            tags: doc.tags.unwrap_or_default(),
+            order: doc.order,
+            author_id: doc.author_id,
+            created_at: doc.created_at,
+            updated_at: doc.updated_at,
+            published_at: doc.published_at,
+        }
     }
 }
 
@@ -390,15 +377,17 @@ impl HelpCenterAdminClient {
     pub async fn create_article(&self, workspace_id: &str, draft: ArticleDraft) -> Result<String> {
         check_id("workspace_id", workspace_id)?;
         draft.check()?;
-        let mut args = id_args("workspaceId", workspace_id)?;
-        args.insert("title".into(), json!(draft.title));
-        args.insert("content".into(), json!(draft.content));
-        draft.put_optionals(&mut args);
-        if let Some(author) = &draft.author_id {
-            args.insert("authorId".into(), json!(author));
-        }
-        let value = self.client.call(fns::CREATE_ARTICLE, args).await?;
-        returned_id(&value, "articles:create")
+        self.ctx
+            .request(&CreateArticle {
+                workspace_id,
+                title: &draft.title,
+                content: &draft.content,
+                collection_id: draft.collection_id.as_deref(),
+                visibility: draft.visibility.map(ArticleVisibility::as_str),
+                tags: draft.tags.as_deref(),
+                author_id: draft.author_id.as_deref(),
+            })
+            .await
     }
 
     /// Writes a new title and content (and whatever optional parts `draft` sets) over an
@@ -416,11 +405,17 @@ impl HelpCenterAdminClient {
     pub async fn update_article(&self, article_id: &str, draft: ArticleDraft) -> Result<()> {
         check_id("article_id", article_id)?;
         draft.check()?;
-        let mut args = id_args("id", article_id)?;
-        args.insert("title".into(), json!(draft.title));
-        args.insert("content".into(), json!(draft.content));
-        draft.put_optionals(&mut args);
-        self.client.call(fns::UPDATE_ARTICLE, args).await.map(drop)
+        self.ctx
+            .request(&UpdateArticle {
+                id: article_id,
+                title: &draft.title,
+                content: Some(&draft.content),
+                collection_id: draft.collection_id.as_deref(),
+                visibility: draft.visibility.map(ArticleVisibility::as_str),
+                tags: draft.tags.as_deref(),
+            })
+            .await
+            .map(drop)
     }
 
     /// Publishes an article: visitors see it from now on (when public). Needs
@@ -432,7 +427,7 @@ impl HelpCenterAdminClient {
     /// # Ok(()) }
     /// ```
     pub async fn publish_article(&self, article_id: &str) -> Result<()> {
-        self.by_id(fns::PUBLISH_ARTICLE, "article_id", article_id)
+        self.by_id("article_id", article_id, |id| PublishArticle { id })
             .await
     }
 
@@ -444,7 +439,7 @@ impl HelpCenterAdminClient {
     /// # Ok(()) }
     /// ```
     pub async fn unpublish_article(&self, article_id: &str) -> Result<()> {
-        self.by_id(fns::UNPUBLISH_ARTICLE, "article_id", article_id)
+        self.by_id("article_id", article_id, |id| UnpublishArticle { id })
             .await
     }
 
@@ -457,7 +452,7 @@ impl HelpCenterAdminClient {
     /// # Ok(()) }
     /// ```
     pub async fn archive_article(&self, article_id: &str) -> Result<()> {
-        self.by_id(fns::ARCHIVE_ARTICLE, "article_id", article_id)
+        self.by_id("article_id", article_id, |id| ArchiveArticle { id })
             .await
     }
 
@@ -470,7 +465,7 @@ impl HelpCenterAdminClient {
     /// # Ok(()) }
     /// ```
     pub async fn remove_article(&self, article_id: &str) -> Result<()> {
-        self.by_id(fns::REMOVE_ARTICLE, "article_id", article_id)
+        self.by_id("article_id", article_id, |id| RemoveArticle { id })
             .await
     }
 
@@ -492,25 +487,25 @@ impl HelpCenterAdminClient {
         filter: ArticleFilter,
     ) -> Result<Vec<AdminArticle>> {
         check_id("workspace_id", workspace_id)?;
-        let mut args = id_args("workspaceId", workspace_id)?;
-        if let Some(status) = &filter.status {
-            if matches!(status, ArticleStatus::Other(_)) {
-                return Err(Error::invalid(
-                    "status",
-                    "must be draft, published or archived",
-                ));
-            }
-            args.insert("status".into(), json!(status.as_str()));
+        if matches!(filter.status, Some(ArticleStatus::Other(_))) {
+            return Err(Error::invalid(
+                "status",
+                "must be draft, published or archived",
+            ));
         }
         if let Some(collection) = &filter.collection_id {
             check_id("collection_id", collection)?;
-            args.insert("collectionId".into(), json!(collection));
         }
-        if let Some(visibility) = filter.visibility {
-            args.insert("visibility".into(), json!(visibility.as_str()));
-        }
-        let value = self.client.call(fns::LIST_ARTICLES, args).await?;
-        crate::doc::list(&value, "articles", AdminArticle::from_json)
+        let rows = self
+            .ctx
+            .request(&ListArticles {
+                workspace_id,
+                status: filter.status.as_ref().map(ArticleStatus::as_str),
+                collection_id: filter.collection_id.as_deref(),
+                visibility: filter.visibility.map(ArticleVisibility::as_str),
+            })
+            .await?;
+        Ok(rows.into_iter().map(AdminArticle::from).collect())
     }
 
     /// At most 20 articles whose title or content contains `query` (case-insensitive), most
@@ -531,13 +526,15 @@ impl HelpCenterAdminClient {
         if query.trim().is_empty() {
             return Err(Error::invalid("query", "must not be empty"));
         }
-        let mut args = id_args("workspaceId", workspace_id)?;
-        args.insert("query".into(), json!(query));
-        if published_only {
-            args.insert("publishedOnly".into(), json!(true));
-        }
-        let value = self.client.call(fns::SEARCH_ARTICLES_ADMIN, args).await?;
-        crate::doc::list(&value, "articles", AdminArticle::from_json)
+        let rows = self
+            .ctx
+            .request(&SearchArticles {
+                workspace_id,
+                query,
+                published_only: published_only.then_some(true),
+            })
+            .await?;
+        Ok(rows.into_iter().map(AdminArticle::from).collect())
     }
 
     /// One article, any status, with its rendered content (`articles:get`);
@@ -551,16 +548,17 @@ impl HelpCenterAdminClient {
     /// ```
     pub async fn get_article(&self, article_id: &str) -> Result<AdminArticle> {
         check_id("article_id", article_id)?;
-        let value = self
-            .client
-            .call(fns::ARTICLE_PUBLIC, id_args("id", article_id)?)
-            .await?;
-        if value.is_null() {
-            return Err(Error::NotFound {
+        self.ctx
+            .request(&GetArticle {
+                id: Some(article_id),
+                workspace_id: None,
+                slug: None,
+            })
+            .await?
+            .map(AdminArticle::from)
+            .ok_or_else(|| Error::NotFound {
                 message: format!("article {article_id}"),
-            });
-        }
-        AdminArticle::from_json(&value)
+            })
     }
 
     /// One article by its slug in a workspace; `None` when no article has it.
@@ -579,19 +577,22 @@ impl HelpCenterAdminClient {
         if slug.trim().is_empty() {
             return Err(Error::invalid("slug", "must not be empty"));
         }
-        let mut args = id_args("workspaceId", workspace_id)?;
-        args.insert("slug".into(), json!(slug));
-        let value = self.client.call(fns::ARTICLE_PUBLIC, args).await?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        AdminArticle::from_json(&value).map(Some)
+        let found = self
+            .ctx
+            .request(&GetArticle {
+                id: None,
+                workspace_id: Some(workspace_id),
+                slug: Some(slug),
+            })
+            .await?;
+        Ok(found.map(AdminArticle::from))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn drafts_are_checked() {
@@ -607,16 +608,25 @@ mod tests {
             .is_err());
     }
 
+    /// Optional fields are lenient (a missing visibility is public, missing tags are none);
+    /// the fields CONTRACT §8 says are always there are required.
     #[test]
     fn articles_decode_leniently() {
-        let doc = json!({"_id": "a1", "title": "T", "slug": "t", "content": "c",
-                         "status": "published", "order": 2, "tags": ["x"],
+        let from_json = |doc: serde_json::Value| {
+            crate::wire::decode::<ArticleDoc>(crate::wire::functions::ARTICLE_PUBLIC, doc)
+                .map(AdminArticle::from)
+        };
+        let doc = json!({"_id": "a1", "workspaceId": "w1", "title": "T", "slug": "t",
+                         "content": "c", "status": "published", "order": 2, "tags": ["x"],
                          "createdAt": 1, "updatedAt": 2, "publishedAt": 3});
-        let article = AdminArticle::from_json(&doc).unwrap_or_else(|e| panic!("{e}"));
+        let article = from_json(doc).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(article.status, ArticleStatus::Published);
         assert_eq!(article.visibility, ArticleVisibility::Public);
         assert_eq!(article.tags, vec!["x".to_owned()]);
         assert_eq!(article.published_at, Some(3.0));
-        assert!(AdminArticle::from_json(&json!({"title": "no id"})).is_err());
+        assert!(matches!(
+            from_json(json!({"title": "no id"})),
+            Err(Error::Decode { .. })
+        ));
     }
 }

@@ -2,13 +2,12 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::conversations::check_id;
 use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
-use crate::workspace::id_args;
+use crate::wire::agent::articles::{AssetUploadUrl, DeleteAsset, ListAssets, SaveAsset};
 
 use super::HelpCenterAdminClient;
 
@@ -212,18 +211,11 @@ impl HelpCenterAdminClient {
     ) -> Result<ArticleAsset> {
         check_id("workspace_id", workspace_id)?;
         let mime = upload.checked_mime()?;
-        let upload_url = self
-            .client
-            .call(fns::ASSET_UPLOAD_URL, id_args("workspaceId", workspace_id)?)
-            .await?;
-        let upload_url = upload_url.as_str().ok_or_else(|| Error::Decode {
-            message: "generateAssetUploadUrl did not return a URL".into(),
-        })?;
+        let upload_url = self.ctx.request(&AssetUploadUrl { workspace_id }).await?;
         let (status, body) = self
-            .client
-            .inner
+            .ctx
             .transport
-            .upload(upload_url, &mime, upload.bytes, UPLOAD_TIMEOUT)
+            .upload(&upload_url, &mime, upload.bytes, UPLOAD_TIMEOUT)
             .await?;
         let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             message: format!("upload answer: {e}"),
@@ -236,13 +228,15 @@ impl HelpCenterAdminClient {
         let storage_id = text(&body, "storageId").ok_or_else(|| Error::Decode {
             message: "upload answer without storageId".into(),
         })?;
-        let mut args = id_args("workspaceId", workspace_id)?;
-        args.insert("storageId".into(), json!(storage_id));
-        args.insert("fileName".into(), json!(upload.file_name));
-        if let Some(article) = &upload.article_id {
-            args.insert("articleId".into(), json!(article));
-        }
-        let saved = self.client.call(fns::SAVE_ASSET, args).await?;
+        let saved = self
+            .ctx
+            .request(&SaveAsset {
+                workspace_id,
+                storage_id: &storage_id,
+                file_name: &upload.file_name,
+                article_id: upload.article_id.as_deref(),
+            })
+            .await?;
         let mut asset = ArticleAsset::from_json(&saved, "assetId")?;
         asset.article_id = upload.article_id;
         Ok(asset)
@@ -262,13 +256,19 @@ impl HelpCenterAdminClient {
         article_id: Option<&str>,
     ) -> Result<Vec<ArticleAsset>> {
         check_id("workspace_id", workspace_id)?;
-        let mut args = id_args("workspaceId", workspace_id)?;
         if let Some(article) = article_id {
             check_id("article_id", article)?;
-            args.insert("articleId".into(), json!(article));
         }
-        let value = self.client.call(fns::LIST_ASSETS, args).await?;
-        crate::doc::list(&value, "assets", |doc| ArticleAsset::from_json(doc, "_id"))
+        let rows = self
+            .ctx
+            .request(&ListAssets {
+                workspace_id,
+                article_id,
+            })
+            .await?;
+        rows.iter()
+            .map(|doc| ArticleAsset::from_json(doc, "_id"))
+            .collect()
     }
 
     /// Deletes an image. Refused while an article's content still references it
@@ -282,9 +282,13 @@ impl HelpCenterAdminClient {
     pub async fn delete_asset(&self, workspace_id: &str, asset_id: &str) -> Result<()> {
         check_id("workspace_id", workspace_id)?;
         check_id("asset_id", asset_id)?;
-        let mut args = id_args("workspaceId", workspace_id)?;
-        args.insert("assetId".into(), json!(asset_id));
-        self.client.call(fns::DELETE_ASSET, args).await.map(drop)
+        self.ctx
+            .request(&DeleteAsset {
+                workspace_id,
+                asset_id,
+            })
+            .await
+            .map(drop)
     }
 }
 

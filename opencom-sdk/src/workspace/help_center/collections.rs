@@ -1,12 +1,14 @@
 //! Collections: drafts, updates (move, rename) and the flat admin listing.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::conversations::check_id;
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
-use crate::workspace::{id_args, returned_id};
+use crate::wire::agent::collections::{
+    CollectionDoc, CreateCollection, ListHierarchy, RemoveCollection, ReorderCollection,
+    UpdateCollection,
+};
+use crate::wire::{decode, Call};
 
 use super::HelpCenterAdminClient;
 
@@ -192,20 +194,20 @@ pub struct AdminCollection {
     pub published_article_count: u32,
 }
 
-impl AdminCollection {
-    fn from_json(doc: &Value) -> Result<Self> {
-        let count = |key: &str| number(doc, key).unwrap_or(0.0).max(0.0) as u32;
-        Ok(Self {
-            id: required(doc, "_id", "collection")?,
-            name: text(doc, "name").unwrap_or_default(),
-            slug: text(doc, "slug").unwrap_or_default(),
-            description: text(doc, "description"),
-            icon: text(doc, "icon"),
-            parent_id: text(doc, "parentId"),
-            order: number(doc, "order").unwrap_or(0.0),
-            article_count: count("articleCount"),
-            published_article_count: count("publishedArticleCount"),
-        })
+impl From<CollectionDoc> for AdminCollection {
+    fn from(doc: CollectionDoc) -> Self {
+        let count = |n: f64| n.max(0.0) as u32;
+        Self {
+            id: doc.id,
+            name: doc.name,
+            slug: doc.slug,
+            description: doc.description,
+            icon: doc.icon,
+            parent_id: doc.parent_id,
+            order: doc.order,
+            article_count: count(doc.article_count),
+            published_article_count: count(doc.published_article_count),
+        }
     }
 }
 
@@ -230,20 +232,18 @@ impl HelpCenterAdminClient {
         if draft.name.trim().is_empty() {
             return Err(Error::invalid("name", "must not be empty"));
         }
-        let mut args = id_args("workspaceId", workspace_id)?;
-        args.insert("name".into(), json!(draft.name));
-        if let Some(description) = &draft.description {
-            args.insert("description".into(), json!(description));
-        }
-        if let Some(icon) = &draft.icon {
-            args.insert("icon".into(), json!(icon));
-        }
         if let Some(parent) = &draft.parent_id {
             check_id("parent_id", parent)?;
-            args.insert("parentId".into(), json!(parent));
         }
-        let value = self.client.call(fns::CREATE_COLLECTION, args).await?;
-        returned_id(&value, "collections:create")
+        self.ctx
+            .request(&CreateCollection {
+                workspace_id,
+                name: &draft.name,
+                description: draft.description.as_deref(),
+                icon: draft.icon.as_deref(),
+                parent_id: draft.parent_id.as_deref(),
+            })
+            .await
     }
 
     /// Renames, re-describes or moves a collection. A move under itself or one of its
@@ -262,20 +262,10 @@ impl HelpCenterAdminClient {
         update: CollectionUpdate,
     ) -> Result<()> {
         check_id("collection_id", collection_id)?;
-        let mut args = id_args("id", collection_id)?;
-        if let Some(name) = &update.name {
-            if name.trim().is_empty() {
-                return Err(Error::invalid("name", "must not be empty"));
-            }
-            args.insert("name".into(), json!(name));
+        if update.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(Error::invalid("name", "must not be empty"));
         }
-        if let Some(description) = &update.description {
-            args.insert("description".into(), json!(description));
-        }
-        if let Some(icon) = &update.icon {
-            args.insert("icon".into(), json!(icon));
-        }
-        match &update.parent {
+        let parent_id = match &update.parent {
             Some(Move::Under(parent)) => {
                 check_id("parent_id", parent)?;
                 if parent == collection_id {
@@ -284,15 +274,19 @@ impl HelpCenterAdminClient {
                         "a collection cannot be its own parent",
                     ));
                 }
-                args.insert("parentId".into(), json!(parent));
+                Some(Some(parent.as_str()))
             }
-            Some(Move::Root) => {
-                args.insert("parentId".into(), Value::Null);
-            }
-            None => {}
-        }
-        self.client
-            .call(fns::UPDATE_COLLECTION, args)
+            Some(Move::Root) => Some(None),
+            None => None,
+        };
+        self.ctx
+            .request(&UpdateCollection {
+                id: collection_id,
+                name: update.name.as_deref(),
+                description: update.description.as_deref(),
+                icon: update.icon.as_deref(),
+                parent_id,
+            })
             .await
             .map(drop)
     }
@@ -306,7 +300,7 @@ impl HelpCenterAdminClient {
     /// # Ok(()) }
     /// ```
     pub async fn remove_collection(&self, collection_id: &str) -> Result<()> {
-        self.by_id(fns::REMOVE_COLLECTION, "collection_id", collection_id)
+        self.by_id("collection_id", collection_id, |id| RemoveCollection { id })
             .await
     }
 
@@ -322,10 +316,11 @@ impl HelpCenterAdminClient {
         if !order.is_finite() {
             return Err(Error::invalid("order", "must be a finite number"));
         }
-        let mut args = id_args("id", collection_id)?;
-        args.insert("newOrder".into(), json!(order));
-        self.client
-            .call(fns::REORDER_COLLECTION, args)
+        self.ctx
+            .request(&ReorderCollection {
+                id: collection_id,
+                new_order: order,
+            })
             .await
             .map(drop)
     }
@@ -342,13 +337,14 @@ impl HelpCenterAdminClient {
     /// ```
     pub async fn list_collections(&self, workspace_id: &str) -> Result<Vec<AdminCollection>> {
         check_id("workspace_id", workspace_id)?;
-        let value = self
-            .client
-            .call(
-                fns::LIST_COLLECTION_HIERARCHY,
-                id_args("workspaceId", workspace_id)?,
-            )
+        let rows = self
+            .ctx
+            .request(&ListHierarchy {
+                workspace_id,
+                public_only: None,
+            })
             .await?;
-        crate::doc::list(&value, "collections", AdminCollection::from_json)
+        let docs: Vec<CollectionDoc> = decode(ListHierarchy::FUNCTION, Value::Array(rows))?;
+        Ok(docs.into_iter().map(AdminCollection::from).collect())
     }
 }

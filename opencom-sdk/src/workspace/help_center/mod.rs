@@ -17,12 +17,16 @@ pub use articles::{AdminArticle, ArticleDraft, ArticleFilter, ArticleStatus, Art
 pub use assets::{ArticleAsset, AssetUpload, ASSET_MIME_TYPES, MAX_ASSET_BYTES};
 pub use collections::{AdminCollection, CollectionDraft, CollectionUpdate};
 
+use std::sync::Arc;
+
 use crate::conversations::check_id;
 use crate::error::Result;
+use crate::wire::Call;
 
-use super::{id_args, WorkspaceClient};
+use super::context::Context;
 
-/// Help-center authoring of a [`WorkspaceClient`]; see [`WorkspaceClient::help_center`].
+/// Help-center authoring of a [`WorkspaceClient`](crate::WorkspaceClient); see
+/// [`WorkspaceClient::help_center`](crate::WorkspaceClient::help_center).
 ///
 /// ```
 /// use opencom_sdk::{ArticleDraft, ArticleStatus, CollectionDraft, WorkspaceClient};
@@ -49,25 +53,23 @@ use super::{id_args, WorkspaceClient};
 /// ```
 #[derive(Debug, Clone)]
 pub struct HelpCenterAdminClient {
-    client: WorkspaceClient,
+    ctx: Arc<Context>,
 }
 
 impl HelpCenterAdminClient {
-    pub(crate) fn new(client: WorkspaceClient) -> Self {
-        Self { client }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
-    /// Calls `function` with `{ id }` after checking `id` (named `field` in errors).
-    async fn by_id(
+    /// Makes the `{id}` call `args(id)` after checking `id` (named `field` in errors),
+    /// ignoring its answer.
+    async fn by_id<'a, C: Call>(
         &self,
-        function: crate::transport::Function,
         field: &str,
-        id: &str,
+        id: &'a str,
+        args: impl FnOnce(&'a str) -> C,
     ) -> Result<()> {
         check_id(field, id)?;
-        self.client
-            .call(function, id_args("id", id)?)
-            .await
-            .map(drop)
+        self.ctx.request(&args(id)).await.map(drop)
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::conversations::check_id;
 use crate::error::Result;
-use crate::wire::functions as fns;
-use crate::workspace::id_args;
+use crate::wire::agent::collections::ListHierarchy;
 
 use super::HelpCenterAdminClient;
 use crate::help_center::{build_tree, Collection, CollectionNode};
@@ -25,21 +24,23 @@ impl HelpCenterAdminClient {
     /// ```
     pub async fn collection_tree(&self, workspace_id: &str) -> Result<Vec<CollectionNode>> {
         check_id("workspace_id", workspace_id)?;
-        let value = self
-            .client
-            .call(
-                fns::LIST_COLLECTION_HIERARCHY,
-                id_args("workspaceId", workspace_id)?,
-            )
+        let rows = self
+            .ctx
+            .request(&ListHierarchy {
+                workspace_id,
+                public_only: None,
+            })
             .await?;
-        let flat = crate::doc::list(&value, "collections", |doc| {
-            let mut doc = doc.clone();
-            // The visitor model counts `publishedArticleCount` first; the team wants all.
-            if let Some(map) = doc.as_object_mut() {
-                map.remove("publishedArticleCount");
-            }
-            Collection::from_json(&doc)
-        })?;
+        let flat = rows
+            .into_iter()
+            .map(|mut doc| {
+                // The visitor model counts `publishedArticleCount` first; the team wants all.
+                if let Some(map) = doc.as_object_mut() {
+                    map.remove("publishedArticleCount");
+                }
+                Collection::from_json(&doc)
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(build_tree(flat))
     }
 }
