@@ -14,7 +14,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundations",
         &[
-            "secret", "clock", "storage", "backoff", "routes", "identity",
+            "secret",
+            "error_source",
+            "clock",
+            "storage",
+            "backoff",
+            "routes",
+            "identity",
         ],
     ),
     ("transport", &["transport"]),

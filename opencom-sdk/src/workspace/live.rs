@@ -105,6 +105,9 @@ pub(crate) fn watch_inbox(
     ctx: Arc<Context>,
     args: &ListForInbox<'_>,
 ) -> crate::Result<LiveStream<Vec<InboxConversation>>> {
+    // The engine, its re-authentication and the stream's loop run on the caller's runtime:
+    // none is a typed error, not a panic.
+    crate::task::runtime()?;
     let function = ListForInbox::FUNCTION;
     let args = match serde_json::to_value(args) {
         Ok(Value::Object(map)) => map,
@@ -135,6 +138,6 @@ pub(crate) fn watch_inbox(
         function,
         args,
     };
-    let task = tokio::spawn(live::run(source, links, render, tx));
-    Ok(LiveStream::new(rx, TaskGuard::new(task)))
+    let task = crate::task::spawn(live::run(source, links, render, tx))?;
+    Ok(LiveStream::new(rx, task))
 }

@@ -226,3 +226,20 @@ async fn a_signed_out_client_gets_session_expired_and_sign_out_closes_the_socket
         "the socket closes on sign-out"
     );
 }
+
+/// Like the visitor's `watch_*`, the inbox watch outside a tokio runtime is a typed error.
+#[test]
+fn watching_the_inbox_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    let client = WorkspaceClient::builder("https://happy-otter-123.convex.cloud")
+        .build()
+        .unwrap();
+    let err = client
+        .inbox()
+        .watch("workspace-1", InboxFilter::new())
+        .err()
+        .expect("no stream without a runtime");
+    assert!(
+        matches!(err, Error::Config { .. }) && err.to_string().contains("tokio runtime"),
+        "{err:?}"
+    );
+}
