@@ -21,33 +21,57 @@ pub(crate) fn is_agent(ctx: &Ctx<'_>) -> bool {
     require_user(ctx).is_ok()
 }
 
-/// The common `resolve…VisitorAccess` of the engagement modules. An agent needs `permission`
-/// in the workspace and must name the visitor (`"visitorId is required for authenticated
-/// {what}"`); a visitor is the session's, which `visitorId` (when given) must name.
+/// How a module resolves the visitor of a call.
+pub(crate) struct Access {
+    /// What an agent needs in the workspace.
+    pub(crate) permission: &'static str,
+    /// Ends `"visitorId is required for authenticated {what}"`.
+    pub(crate) what: &'static str,
+    /// The error when the visitor is not one of the workspace, checked for both callers; `None`:
+    /// only an agent's visitor is checked (with [`VISITOR_NOT_IN_WORKSPACE`]).
+    pub(crate) not_found: Option<&'static str>,
+}
+
+/// The common `resolve…VisitorAccess` of the engagement modules. An agent needs the
+/// permission in the workspace and must name the visitor; a visitor is the session's, which
+/// `visitorId` (when given) must name. Then the visitor is checked to be in the workspace.
 pub(crate) fn resolve_visitor(
     ctx: &Ctx<'_>,
     args: &Doc,
     workspace_id: &str,
-    permission: &str,
-    what: &str,
+    access: &Access,
 ) -> Result<String, FnError> {
-    if is_agent(ctx) {
-        require_permission(ctx, workspace_id, permission)?;
-        return args
-            .non_empty("visitorId")
+    let agent = is_agent(ctx);
+    let visitor_id = if agent {
+        require_permission(ctx, workspace_id, access.permission)?;
+        args.non_empty("visitorId")
             .map(str::to_owned)
             .ok_or_else(|| {
-                FnError::msg(format!("visitorId is required for authenticated {what}"))
-            });
+                FnError::msg(format!(
+                    "visitorId is required for authenticated {}",
+                    access.what
+                ))
+            })?
+    } else {
+        let resolved =
+            resolve_visitor_from_session(ctx, args.str_field("sessionToken"), workspace_id)?;
+        if args
+            .non_empty("visitorId")
+            .is_some_and(|claimed| claimed != resolved.visitor_id)
+        {
+            return Err(FnError::msg(NOT_AUTHORIZED_VISITOR));
+        }
+        resolved.visitor_id
+    };
+    let check = match (access.not_found, agent) {
+        (Some(error), _) => Some(error),
+        (None, true) => Some(VISITOR_NOT_IN_WORKSPACE),
+        (None, false) => None,
+    };
+    if let Some(error) = check {
+        visitor_in_workspace(ctx, &visitor_id, workspace_id, error)?;
     }
-    let resolved = resolve_visitor_from_session(ctx, args.str_field("sessionToken"), workspace_id)?;
-    if args
-        .non_empty("visitorId")
-        .is_some_and(|claimed| claimed != resolved.visitor_id)
-    {
-        return Err(FnError::msg(NOT_AUTHORIZED_VISITOR));
-    }
-    Ok(resolved.visitor_id)
+    Ok(visitor_id)
 }
 
 /// The visitor document, if it belongs to `workspace_id`; else `error`.

@@ -8,8 +8,8 @@
 use serde_json::{json, Map, Value};
 
 use super::audience::{
-    active_in_workspace, matches_audience, resolve_visitor, rows_of_visitor, values,
-    visitor_in_workspace, VISITOR_NOT_IN_WORKSPACE,
+    active_in_workspace, matches_audience, resolve_visitor, rows_of_visitor, values, Access,
+    VISITOR_NOT_IN_WORKSPACE,
 };
 use super::tickets::require_resolved_permission;
 use crate::convex::{FnError, FnResult};
@@ -54,15 +54,15 @@ pub(crate) fn register(r: &mut Registry) {
 }
 
 /// `resolveCarouselVisitorAccess`: the visitor, checked to be in the workspace.
+const ACCESS: Access = Access {
+    permission: "conversations.read",
+    what: "carousel access",
+    not_found: Some(VISITOR_NOT_IN_WORKSPACE),
+};
+
 fn carousel_visitor(ctx: &Ctx<'_>, args: &Doc, workspace_id: &str) -> Result<Doc, FnError> {
-    let visitor_id = resolve_visitor(
-        ctx,
-        args,
-        workspace_id,
-        "conversations.read",
-        "carousel access",
-    )?;
-    visitor_in_workspace(ctx, &visitor_id, workspace_id, VISITOR_NOT_IN_WORKSPACE)
+    let visitor_id = resolve_visitor(ctx, args, workspace_id, &ACCESS)?;
+    Ok(ctx.db.get_cloned(&visitor_id).unwrap_or_default())
 }
 
 fn trimmed(value: Option<&Value>) -> Option<String> {

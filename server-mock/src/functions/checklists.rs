@@ -7,10 +7,9 @@
 use serde_json::{json, Value};
 
 use super::audience::{
-    active_in_workspace, clamp_limit, matches_audience, resolve_visitor, values,
-    visitor_in_workspace, VISITOR_NOT_IN_WORKSPACE,
+    active_in_workspace, clamp_limit, matches_audience, resolve_visitor, values, Access,
+    VISITOR_NOT_IN_WORKSPACE,
 };
-use super::auth::require_user;
 use crate::convex::{FnError, FnResult};
 use crate::db::{doc, Doc, DocExt};
 use crate::registry::{Ctx, Registry};
@@ -62,18 +61,14 @@ pub(crate) fn register(r: &mut Registry) {
 
 /// `resolveChecklistVisitor`: an agent (`checklists.manage`) names a visitor of the
 /// workspace; a visitor is the session's.
+const ACCESS: Access = Access {
+    permission: "checklists.manage",
+    what: "checklist access",
+    not_found: None,
+};
+
 fn checklist_visitor(ctx: &Ctx<'_>, args: &Doc, workspace_id: &str) -> Result<String, FnError> {
-    let visitor_id = resolve_visitor(
-        ctx,
-        args,
-        workspace_id,
-        "checklists.manage",
-        "checklist access",
-    )?;
-    if require_user(ctx).is_ok() {
-        visitor_in_workspace(ctx, &visitor_id, workspace_id, VISITOR_NOT_IN_WORKSPACE)?;
-    }
-    Ok(visitor_id)
+    resolve_visitor(ctx, args, workspace_id, &ACCESS)
 }
 
 fn progress_of(ctx: &Ctx<'_>, visitor_id: &str, checklist_id: &str) -> Option<Doc> {
@@ -109,8 +104,16 @@ fn completed_ids(progress: &Doc) -> Vec<String> {
 
 fn get_eligible(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
-    let visitor_id = checklist_visitor(ctx, args, workspace_id)?;
-    let visitor = visitor_in_workspace(ctx, &visitor_id, workspace_id, VISITOR_NOT_IN_WORKSPACE)?;
+    let visitor_id = resolve_visitor(
+        ctx,
+        args,
+        workspace_id,
+        &Access {
+            not_found: Some(VISITOR_NOT_IN_WORKSPACE),
+            ..ACCESS
+        },
+    )?;
+    let visitor = ctx.db.get_cloned(&visitor_id).unwrap_or_default();
     let limit = clamp_limit(args.f64_field("limit"), 100, 500);
     let mut checklists = active_in_workspace(ctx, "checklists", workspace_id);
     checklists.reverse();

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::audience::{
     active_in_workspace, in_schedule, match_page_url, matches_audience, resolve_visitor,
-    rows_of_visitor, values, visitor_in_workspace, VISITOR_NOT_IN_WORKSPACE,
+    rows_of_visitor, values, Access, VISITOR_NOT_IN_WORKSPACE,
 };
 use super::carousels::sort_by_priority_desc;
 use crate::convex::FnResult;
@@ -63,14 +63,13 @@ fn page_matches(message: &Doc, current_url: &str) -> bool {
 
 fn get_eligible(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     let workspace_id = args.str_field("workspaceId").unwrap_or_default();
-    let visitor_id = resolve_visitor(
-        ctx,
-        args,
-        workspace_id,
-        "conversations.read",
-        "outbound access",
-    )?;
-    let visitor = visitor_in_workspace(ctx, &visitor_id, workspace_id, VISITOR_NOT_IN_WORKSPACE)?;
+    let access = Access {
+        permission: "conversations.read",
+        what: "outbound access",
+        not_found: Some(VISITOR_NOT_IN_WORKSPACE),
+    };
+    let visitor_id = resolve_visitor(ctx, args, workspace_id, &access)?;
+    let visitor = ctx.db.get_cloned(&visitor_id).unwrap_or_default();
     let now = ctx.now;
     let current_url = args.str_field("currentUrl").unwrap_or_default();
     let session_id = args.non_empty("sessionId");
@@ -107,19 +106,12 @@ fn track_impression(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
         return Ok(Value::Null);
     };
     let workspace_id = message.str_field("workspaceId").unwrap_or_default();
-    let visitor_id = resolve_visitor(
-        ctx,
-        args,
-        workspace_id,
-        "conversations.read",
-        "impression tracking",
-    )?;
-    visitor_in_workspace(
-        ctx,
-        &visitor_id,
-        workspace_id,
-        "Visitor not found in message workspace",
-    )?;
+    let access = Access {
+        permission: "conversations.read",
+        what: "impression tracking",
+        not_found: Some("Visitor not found in message workspace"),
+    };
+    let visitor_id = resolve_visitor(ctx, args, workspace_id, &access)?;
     let now = ctx.now;
     let id = ctx.db.insert(
         "outboundMessageImpressions",

@@ -6,10 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::audience::{
-    matches_audience, resolve_visitor, visitor_in_workspace, VISITOR_NOT_IN_WORKSPACE,
-};
-use super::auth::require_user;
+use super::audience::{matches_audience, resolve_visitor, Access};
 use super::tours::{ordered_steps, priority_ascending};
 use crate::convex::{FnError, FnResult};
 use crate::db::{doc, Doc, DocExt};
@@ -123,11 +120,12 @@ pub(crate) fn register(r: &mut Registry) {
 
 /// `resolveAuthorizedTourVisitor`: an agent (`tours.manage`) names a visitor of the workspace.
 fn tour_visitor(ctx: &Ctx<'_>, args: &Doc, workspace_id: &str) -> Result<String, FnError> {
-    let visitor_id = resolve_visitor(ctx, args, workspace_id, "tours.manage", "tour access")?;
-    if require_user(ctx).is_ok() {
-        visitor_in_workspace(ctx, &visitor_id, workspace_id, VISITOR_NOT_IN_WORKSPACE)?;
-    }
-    Ok(visitor_id)
+    let access = Access {
+        permission: "tours.manage",
+        what: "tour access",
+        not_found: None,
+    };
+    resolve_visitor(ctx, args, workspace_id, &access)
 }
 
 /// The tour of the call, checked to be in the workspace, and the caller's visitor.
