@@ -246,10 +246,11 @@ async fn wrong_kind_and_unknown_functions() {
          `npx convex dev` or `npx convex deploy`?"
     );
     // Not-yet-implemented Opencom functions answer the same way.
-    let error = query(&mock, "carousels:listActive", json!({}))
+    let error = query(&mock, "tooltips:getAvailableTooltips", json!({}))
         .await
         .unwrap_err();
-    assert!(detail(&error).starts_with("Could not find public function for 'carousels:listActive'"));
+    assert!(detail(&error)
+        .starts_with("Could not find public function for 'tooltips:getAvailableTooltips'"));
 }
 
 #[tokio::test]
