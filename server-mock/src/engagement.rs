@@ -31,6 +31,9 @@ pub struct EngagementDemo {
     pub banner_id: String,
     /// "Dashboard tour": three steps (a post, a pointer on `#new-conversation`, a video).
     pub tour_id: String,
+    /// "Export your data": a tooltip on `#export`, shown on pages whose URL contains
+    /// `/reports`.
+    pub tooltip_id: String,
     /// "How do I reset my password?", a published article the AI answers can point at.
     pub article_id: String,
 }
@@ -114,6 +117,7 @@ const CONTENT_TABLES: &[&str] = &[
     "checklists",
     "outboundMessages",
     "tours",
+    "tooltips",
 ];
 
 fn is_workspace(db: &Db, workspace_id: &str) -> bool {
@@ -259,6 +263,24 @@ impl ServerMock {
             })
     }
 
+    /// Adds a tooltip (`name`, `elementSelector`, `content`, `triggers?: {type:
+    /// "immediate"|"page_visit"|"time_on_page"|"scroll_depth"|"event"|"exit_intent", pageUrl?,
+    /// pageUrlMatch?, delaySeconds?, scrollPercent?, eventName?}`, `audienceRules?`) and
+    /// returns its id.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+    /// let mock = server_mock::ServerMock::start().await?;
+    /// let id = mock.add_tooltip(&mock.workspace_id(), serde_json::json!({
+    ///     "name": "Export", "elementSelector": "#export", "content": "Download a CSV",
+    /// }));
+    /// assert!(!id.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn add_tooltip(&self, workspace_id: &str, tooltip: Value) -> String {
+        self.content("tooltip", "tooltips", workspace_id, &tooltip)
+    }
+
     /// Sets the `status` of a survey, carousel, checklist, outbound message or tour (`"draft"`,
     /// `"active"`, `"paused"`, `"archived"`); false if `id` is none of them.
     ///
@@ -289,7 +311,7 @@ impl ServerMock {
         self.shared.delete_content(id)
     }
 
-    /// A survey, carousel, checklist, outbound message or tour as stored, if it exists.
+    /// A survey, carousel, checklist, outbound message, tour or tooltip as stored, if it exists.
     pub fn engagement_item(&self, id: &str) -> Option<Value> {
         CONTENT_TABLES
             .iter()
@@ -351,7 +373,7 @@ impl ServerMock {
 
     /// Adds the demo engagement content to a workspace, so a quickstart can show each feature:
     /// a survey with several question kinds, a three-screen carousel, a checklist with the three
-    /// completion types, an outbound post and banner, a tour, and the AI agent turned on with
+    /// completion types, an outbound post and banner, a tour, a tooltip, and the AI agent turned on with
     /// an article it can point at. `server-mock --seed demo` runs it on the default workspace.
     /// Returns the ids (empty strings for an unknown workspace).
     ///
@@ -406,6 +428,12 @@ impl ServerMock {
                  "mediaType": "video", "mediaUrl": "https://opencom.dev/media/tour.mp4"},
             ]),
         );
+        let tooltip_id = self.add_tooltip(
+            ws,
+            json!({"name": "Export your data", "elementSelector": "#export",
+                   "content": "Download any report as CSV.",
+                   "triggers": {"type": "page_visit", "pageUrl": "/reports"}}),
+        );
         let article_id = self.add_article(
             ws,
             NewArticle::published(
@@ -421,6 +449,7 @@ impl ServerMock {
             post_id,
             banner_id,
             tour_id,
+            tooltip_id,
             article_id,
         }
     }

@@ -35,6 +35,7 @@ pub(crate) mod surveys;
 pub(crate) mod tags;
 pub(crate) mod ticket_forms;
 pub(crate) mod tickets;
+pub(crate) mod tooltips;
 pub(crate) mod tour_progress;
 pub(crate) mod tours;
 pub(crate) mod visitor_push_tokens;
@@ -69,6 +70,7 @@ pub(crate) fn registry() -> Registry {
     tags::register(&mut registry);
     ticket_forms::register(&mut registry);
     tickets::register(&mut registry);
+    tooltips::register(&mut registry);
     tour_progress::register(&mut registry);
     tours::register(&mut registry);
     visitor_push_tokens::register(&mut registry);

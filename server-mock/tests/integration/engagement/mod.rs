@@ -8,9 +8,11 @@
 mod ai_agent;
 mod carousels;
 mod checklists;
+mod demo;
 mod live;
 mod outbound;
 mod surveys;
+mod tooltips;
 mod tours;
 
 use serde_json::{json, Value};
