@@ -14,7 +14,15 @@
 //! (createForVisitor, getOrCreateForVisitor, listByVisitor, getTotalUnreadForVisitor, get,
 //! markAsRead), `messages` (list, send), `supportAttachments` (generateUploadUrl,
 //! finalizeUpload), `reporting` (getCsatEligibility, submitCsatResponse),
-//! `aiAgent:getPublicSettings`, `aiAgentActions:generateResponse`, the help center (`articles`:
+//! `aiAgent` (getPublicSettings, getConversationResponses, submitFeedback, handoffToHuman),
+//! `aiAgentActions:generateResponse`, the engagement features (`surveys`: getActiveSurveys,
+//! recordImpression, submitResponse; `carousels`: listActive, getEligible, recordImpression,
+//! trackImpression, get; `checklists`: getEligible, getProgress, getAllProgress, completeTask,
+//! uncompleteTask; `outboundMessages`: getEligible, trackImpression; `tours:listAll`;
+//! `tourProgress`: getAvailableTours, getActive, start, advance, skipStep, checkpoint,
+//! complete, dismiss, dismissPermanently, snooze, restart; `tooltips:getAvailableTooltips`;
+//! content through [`ServerMock::add_survey`], [`ServerMock::seed_engagement_demo`], …), the
+//! help center (`articles`:
 //! listForVisitor, searchForVisitor, getForVisitor, get, list, search, submitFeedback;
 //! `collections`: listHierarchyForVisitor, list, listHierarchy, get;
 //! `suggestions:searchForWidget`), `visitorPushTokens` (register, unregister,
