@@ -15,7 +15,8 @@ use crate::server::Shared;
 use crate::{NewArticle, ServerMock};
 
 /// The ids of the demo content [`ServerMock::seed_engagement_demo`] adds.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EngagementDemo {
     /// "Product feedback": an NPS, a star rating, a multiple choice, a short text and a long
     /// text question.
@@ -111,7 +112,8 @@ impl Shared {
     }
 }
 
-const CONTENT_TABLES: &[&str] = &[
+/// The tables of engagement content.
+pub(crate) const CONTENT_TABLES: &[&str] = &[
     "surveys",
     "carousels",
     "checklists",
@@ -385,12 +387,20 @@ impl ServerMock {
     /// # Ok(()) }
     /// ```
     pub fn seed_engagement_demo(&self, workspace_id: &str) -> EngagementDemo {
-        let ws = workspace_id;
-        let survey_id = self.add_survey(ws, demo_survey());
-        let carousel_id = self.add_carousel(ws, demo_carousel());
-        let checklist_id = self.add_checklist(ws, demo_checklist());
-        let post_id = self.add_outbound_message(
-            ws,
+        self.shared.seed_engagement_demo(workspace_id)
+    }
+}
+
+impl Shared {
+    /// [`ServerMock::seed_engagement_demo`].
+    pub(crate) fn seed_engagement_demo(&self, ws: &str) -> EngagementDemo {
+        let add =
+            |table: &str, fields: Value| self.add_content(table, ws, &fields).unwrap_or_default();
+        let survey_id = add("surveys", demo_survey());
+        let carousel_id = add("carousels", demo_carousel());
+        let checklist_id = add("checklists", demo_checklist());
+        let post_id = add(
+            "outboundMessages",
             json!({
                 "type": "post", "name": "Spring release", "priority": 2, "frequency": "once",
                 "triggers": {"type": "immediate"},
@@ -404,8 +414,8 @@ impl ServerMock {
                 },
             }),
         );
-        let banner_id = self.add_outbound_message(
-            ws,
+        let banner_id = add(
+            "outboundMessages",
             json!({
                 "type": "banner", "name": "Scheduled maintenance", "priority": 1,
                 "frequency": "once_per_session",
@@ -414,34 +424,40 @@ impl ServerMock {
                             "buttons": [{"text": "Got it", "action": "dismiss"}]},
             }),
         );
-        let tour_id = self.add_tour(
-            ws,
-            json!({"name": "Dashboard tour", "description": "A quick look around",
-                   "displayMode": "until_dismissed", "priority": 1, "allowSnooze": true,
-                   "allowRestart": true}),
-            json!([
-                {"type": "post", "title": "Welcome!", "content": "Let us show you around."},
-                {"type": "pointer", "title": "Start a conversation",
-                 "content": "Tap here to talk to us.", "elementSelector": "#new-conversation",
-                 "position": "bottom", "advanceOn": "elementClick"},
-                {"type": "video", "title": "Learn more", "content": "A two-minute overview.",
-                 "mediaType": "video", "mediaUrl": "https://opencom.dev/media/tour.mp4"},
-            ]),
-        );
-        let tooltip_id = self.add_tooltip(
-            ws,
+        let tour_id = self
+            .add_tour(
+                ws,
+                &json!({"name": "Dashboard tour", "description": "A quick look around",
+                        "displayMode": "until_dismissed", "priority": 1, "allowSnooze": true,
+                        "allowRestart": true}),
+                &json!([
+                    {"type": "post", "title": "Welcome!", "content": "Let us show you around."},
+                    {"type": "pointer", "title": "Start a conversation",
+                     "content": "Tap here to talk to us.", "elementSelector": "#new-conversation",
+                     "position": "bottom", "advanceOn": "elementClick"},
+                    {"type": "video", "title": "Learn more", "content": "A two-minute overview.",
+                     "mediaType": "video", "mediaUrl": "https://opencom.dev/media/tour.mp4"},
+                ]),
+            )
+            .unwrap_or_default();
+        let tooltip_id = add(
+            "tooltips",
             json!({"name": "Export your data", "elementSelector": "#export",
                    "content": "Download any report as CSV.",
                    "triggers": {"type": "page_visit", "pageUrl": "/reports"}}),
         );
-        let article_id = self.add_article(
-            ws,
-            NewArticle::published(
-                "How do I reset my password?",
-                "Open **Settings → Security** and choose **Reset password**.",
-            ),
-        );
-        self.set_ai_enabled(ws, true);
+        let article_id = self
+            .add_article(
+                ws,
+                &NewArticle::published(
+                    "How do I reset my password?",
+                    "Open **Settings → Security** and choose **Reset password**.",
+                ),
+            )
+            .unwrap_or_default();
+        let mut ai = Doc::new();
+        ai.insert("enabled".into(), Value::Bool(true));
+        self.upsert_settings("aiAgentSettings", ws, ai);
         EngagementDemo {
             survey_id,
             carousel_id,

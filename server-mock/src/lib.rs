@@ -122,7 +122,7 @@
 //! other languages: `GET /_mock/info`, `POST /_mock/workspaces`, `POST
 //! /_mock/workspaces/{id}/allowed-origins`, `…/identity-verification`, `…/session-lifetime`,
 //! `…/csat`, `…/ai`, `…/suggestions`, `…/help-center`, `…/collections`, `…/articles`,
-//! `…/ticket-form`, `…/office-hours`, `…/messenger-settings`, `…/common-issue-buttons`, `GET
+//! `…/ticket-form`, `…/engagement/{kind}`, `…/engagement-demo`, `…/office-hours`, `…/messenger-settings`, `…/common-issue-buttons`, `GET
 //! …/visitors`, `GET /_mock/visitors/{id}[/events|/sessions|/conversations|/push-tokens]`, `GET
 //! /_mock/conversations/{id}/messages`, `POST /_mock/conversations/{id}/agent-reply|close`, `GET
 //! /_mock/articles/{id}[/feedback]`, `GET /_mock/tickets/{id}`, `GET|POST

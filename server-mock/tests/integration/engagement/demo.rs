@@ -5,7 +5,7 @@ use serde_json::json;
 use server_mock::ServerMock;
 
 use super::{ids, ok, strings_at};
-use crate::common::{action, boot_anonymous, visitor_with_conversation};
+use crate::common::{action, boot_anonymous, control, visitor_with_conversation};
 
 #[tokio::test]
 async fn the_demo_shows_one_of_each_feature_to_a_new_visitor() {
@@ -83,4 +83,85 @@ async fn the_demo_shows_one_of_each_feature_to_a_new_visitor() {
     .unwrap();
     assert_eq!(answer["handoff"], false);
     assert!(answer["messageId"].is_string());
+}
+
+#[tokio::test]
+async fn the_control_api_creates_reads_and_pauses_content_over_http() {
+    let mock = ServerMock::start().await.unwrap();
+    let ws = mock.workspace_id();
+    let (status, created) = control(
+        &mock,
+        "POST",
+        &format!("/workspaces/{ws}/engagement/carousels"),
+        Some(json!({"name": "Over HTTP", "screens": [{"title": "Hi"}]})),
+    )
+    .await;
+    assert!(status.is_success(), "{created}");
+    let carousel = created["id"].as_str().unwrap().to_owned();
+    let (status, tour) = control(
+        &mock,
+        "POST",
+        &format!("/workspaces/{ws}/engagement/tours"),
+        Some(json!({"tour": {"name": "T"}, "steps": [{"title": "a", "content": "b"}]})),
+    )
+    .await;
+    assert!(status.is_success(), "{tour}");
+    assert_eq!(
+        mock.engagement_item(tour["id"].as_str().unwrap()).unwrap()["name"],
+        "T"
+    );
+    let (token, _) = boot_anonymous(&mock, &ws, "http").await;
+    let me = json!({"workspaceId": ws, "sessionToken": token});
+    assert_eq!(
+        ids(&ok(&mock, "carousels:listActive", me.clone()).await, None),
+        [&carousel]
+    );
+
+    let (status, item) = control(&mock, "GET", &format!("/engagement/{carousel}"), None).await;
+    assert!(status.is_success());
+    assert_eq!(item["status"], "active");
+    let (status, _) = control(
+        &mock,
+        "POST",
+        &format!("/engagement/{carousel}/status"),
+        Some(json!({"status": "paused"})),
+    )
+    .await;
+    assert!(status.is_success());
+    assert_eq!(
+        ok(&mock, "carousels:listActive", me.clone()).await,
+        json!([])
+    );
+
+    let (status, _) = control(
+        &mock,
+        "POST",
+        &format!("/workspaces/{ws}/engagement/widgets"),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status.as_u16(), 404);
+    let (status, _) = control(
+        &mock,
+        "POST",
+        "/workspaces/nope/engagement/surveys",
+        Some(json!({"name": "x"})),
+    )
+    .await;
+    assert_eq!(status.as_u16(), 404);
+
+    let (status, demo) = control(
+        &mock,
+        "POST",
+        &format!("/workspaces/{ws}/engagement-demo"),
+        None,
+    )
+    .await;
+    assert!(status.is_success(), "{demo}");
+    let surveys = ok(&mock, "surveys:getActiveSurveys", me).await;
+    assert_eq!(
+        ids(&surveys, None),
+        [&demo["surveyId"].as_str().unwrap().to_owned()]
+    );
+    assert!(demo["tooltipId"].is_string() && demo["articleId"].is_string());
 }
