@@ -34,12 +34,8 @@ async fn tasks_complete_and_uncomplete_returning_the_record_before_the_patch() {
     let other = mock.create_workspace("Other");
     mock.add_checklist(&other, json!({"name": "Theirs", "tasks": tasks()}));
     let (token, visitor) = boot_anonymous(&mock, &ws, "k1").await;
-    let eligible = ok(
-        &mock,
-        "checklists:getEligible",
-        json!({"workspaceId": ws, "sessionToken": token}),
-    )
-    .await;
+    let me = json!({"workspaceId": ws, "sessionToken": token});
+    let eligible = ok(&mock, "checklists:getEligible", me.clone()).await;
     assert_eq!(
         strings_at(&eligible, "/checklist/name"),
         ["Get started", "Older"],
@@ -127,12 +123,7 @@ async fn tasks_complete_and_uncomplete_returning_the_record_before_the_patch() {
     assert_eq!(after["completedTaskIds"], json!(["hello", "plan"]));
     assert!(after.get("completedAt").is_none());
 
-    let eligible = ok(
-        &mock,
-        "checklists:getEligible",
-        json!({"workspaceId": ws, "sessionToken": token}),
-    )
-    .await;
+    let eligible = ok(&mock, "checklists:getEligible", me.clone()).await;
     assert_eq!(
         eligible[0]["progress"],
         json!({"completedTaskIds": ["hello", "plan"], "startedAt": first["startedAt"]})
@@ -155,12 +146,7 @@ async fn tasks_complete_and_uncomplete_returning_the_record_before_the_patch() {
     )
     .await
     .unwrap();
-    let all = ok(
-        &mock,
-        "checklists:getAllProgress",
-        json!({"workspaceId": ws, "sessionToken": token}),
-    )
-    .await;
+    let all = ok(&mock, "checklists:getAllProgress", me.clone()).await;
     assert_eq!(
         strings_at(&all, "/checklistId"),
         [older.as_str(), id.as_str()],
