@@ -40,6 +40,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/workspaces/{id}/help-center", post(help_center))
         .route("/workspaces/{id}/collections", post(add_collection))
         .route("/workspaces/{id}/articles", post(add_article))
+        .route("/workspaces/{id}/engagement/{kind}", post(add_engagement))
+        .route("/workspaces/{id}/engagement-demo", post(engagement_demo))
+        .route("/engagement/{id}", get(engagement_item))
+        .route("/engagement/{id}/status", post(engagement_status))
         .route("/workspaces/{id}/ticket-form", post(ticket_form))
         .route("/workspaces/{id}/office-hours", post(office_hours))
         .route(
@@ -675,6 +679,66 @@ async fn add_article(
     match shared.add_article(&id, &article) {
         Some(article_id) => Json(json!({"articleId": article_id})).into_response(),
         None => not_found("Workspace or collection"),
+    }
+}
+
+/// `POST /workspaces/{id}/engagement/{kind}`: `kind` is `surveys`, `carousels`, `checklists`,
+/// `outbound-messages`, `tooltips` (the body is the document) or `tours` (`{tour, steps}`).
+async fn add_engagement(
+    State(shared): AppState,
+    Path((id, kind)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    let table = match kind.as_str() {
+        "surveys" => "surveys",
+        "carousels" => "carousels",
+        "checklists" => "checklists",
+        "outbound-messages" => "outboundMessages",
+        "tooltips" => "tooltips",
+        "tours" => {
+            let steps = body.get("steps").cloned().unwrap_or_else(|| json!([]));
+            let tour = body.get("tour").cloned().unwrap_or(Value::Null);
+            return match shared.add_tour(&id, &tour, &steps) {
+                Some(tour_id) => Json(json!({"id": tour_id})).into_response(),
+                None => not_found("Workspace (or a {tour, steps} body)"),
+            };
+        }
+        _ => return not_found("Engagement kind"),
+    };
+    match shared.add_content(table, &id, &body) {
+        Some(item_id) => Json(json!({"id": item_id})).into_response(),
+        None => not_found("Workspace (or an object body)"),
+    }
+}
+
+async fn engagement_demo(State(shared): AppState, Path(id): Path<String>) -> Response {
+    if shared.doc_in("workspaces", &id).is_none() {
+        return not_found("Workspace");
+    }
+    Json(json!(shared.seed_engagement_demo(&id))).into_response()
+}
+
+async fn engagement_item(State(shared): AppState, Path(id): Path<String>) -> Response {
+    let item = crate::engagement::CONTENT_TABLES
+        .iter()
+        .find_map(|table| shared.doc_in(table, &id));
+    found_or_404(item, "Engagement item")
+}
+
+#[derive(Deserialize)]
+struct Status {
+    status: String,
+}
+
+async fn engagement_status(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    Json(body): Json<Status>,
+) -> Response {
+    if shared.set_content_status(&id, &body.status) {
+        ok()
+    } else {
+        not_found("Engagement item")
     }
 }
 

@@ -14,7 +14,15 @@
 //! (createForVisitor, getOrCreateForVisitor, listByVisitor, getTotalUnreadForVisitor, get,
 //! markAsRead), `messages` (list, send), `supportAttachments` (generateUploadUrl,
 //! finalizeUpload), `reporting` (getCsatEligibility, submitCsatResponse),
-//! `aiAgent:getPublicSettings`, `aiAgentActions:generateResponse`, the help center (`articles`:
+//! `aiAgent` (getPublicSettings, getConversationResponses, submitFeedback, handoffToHuman),
+//! `aiAgentActions:generateResponse`, the engagement features (`surveys`: getActiveSurveys,
+//! recordImpression, submitResponse; `carousels`: listActive, getEligible, recordImpression,
+//! trackImpression, get; `checklists`: getEligible, getProgress, getAllProgress, completeTask,
+//! uncompleteTask; `outboundMessages`: getEligible, trackImpression; `tours:listAll`;
+//! `tourProgress`: getAvailableTours, getActive, start, advance, skipStep, checkpoint,
+//! complete, dismiss, dismissPermanently, snooze, restart; `tooltips:getAvailableTooltips`;
+//! content through [`ServerMock::add_survey`], [`ServerMock::seed_engagement_demo`], …), the
+//! help center (`articles`:
 //! listForVisitor, searchForVisitor, getForVisitor, get, list, search, submitFeedback;
 //! `collections`: listHierarchyForVisitor, list, listHierarchy, get;
 //! `suggestions:searchForWidget`), `visitorPushTokens` (register, unregister,
@@ -114,7 +122,7 @@
 //! other languages: `GET /_mock/info`, `POST /_mock/workspaces`, `POST
 //! /_mock/workspaces/{id}/allowed-origins`, `…/identity-verification`, `…/session-lifetime`,
 //! `…/csat`, `…/ai`, `…/suggestions`, `…/help-center`, `…/collections`, `…/articles`,
-//! `…/ticket-form`, `…/office-hours`, `…/messenger-settings`, `…/common-issue-buttons`, `GET
+//! `…/ticket-form`, `…/engagement/{kind}`, `…/engagement-demo`, `…/office-hours`, `…/messenger-settings`, `…/common-issue-buttons`, `GET
 //! …/visitors`, `GET /_mock/visitors/{id}[/events|/sessions|/conversations|/push-tokens]`, `GET
 //! /_mock/conversations/{id}/messages`, `POST /_mock/conversations/{id}/agent-reply|close`, `GET
 //! /_mock/articles/{id}[/feedback]`, `GET /_mock/tickets/{id}`, `GET|POST
@@ -155,6 +163,7 @@ mod clock;
 mod control;
 mod convex;
 mod db;
+mod engagement;
 mod faults;
 mod functions;
 mod registry;
@@ -169,6 +178,7 @@ pub use admin::NewArticle;
 pub use agents::Role;
 pub use calls::{CallOutcome, HttpVersion, RecordedCall, Transport};
 pub use clock::MockClock;
+pub use engagement::EngagementDemo;
 pub use faults::{Fault, FaultInjector, FaultKind};
 pub use functions::identity_verification::user_hash;
 pub use tls::TlsMode;

@@ -14,7 +14,9 @@ use server_mock::{FaultKind, IdentityMode, MockOptions, Seed, ServerMock, TlsMod
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SeedArg {
-    /// One workspace named "Opencom Demo".
+    /// One workspace named "Opencom Demo" with the demo engagement content (a survey, a
+    /// carousel, a checklist, an outbound post and banner, a tour, an article) and the AI agent
+    /// on.
     Demo,
     /// One bare workspace.
     Empty,
@@ -125,6 +127,10 @@ async fn main() -> std::io::Result<()> {
         }
     };
     let workspace_id = mock.workspace_id();
+    if matches!(args.seed, SeedArg::Demo) {
+        let demo = mock.seed_engagement_demo(&workspace_id);
+        tracing::info!(?demo, "demo engagement content");
+    }
     let faults = mock.faults();
     faults.set_latency(Duration::from_millis(args.latency_ms));
     if let Some(seed) = args.fault_seed {

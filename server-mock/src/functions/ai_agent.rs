@@ -1,10 +1,12 @@
-//! `aiAgent.ts` / `aiAgentActions.ts`, the visitor side: the public AI settings and
-//! `generateResponse` (CONTRACT §9). There is no language model: an enabled agent answers with
-//! a canned reply (a bot message from `"ai-agent"`), a disabled one hands the conversation
-//! off to a human, as Opencom does.
+//! `aiAgent.ts` / `aiAgentActions.ts`, the visitor side (CONTRACT §9): the public AI settings,
+//! `generateResponse`, the conversation's AI responses (`getConversationResponses`), feedback
+//! on one (`submitFeedback`) and `handoffToHuman`. There is no language model: an enabled agent
+//! answers with a canned reply (a bot message from `"ai-agent"`, recorded as an `aiResponses`
+//! document), a disabled one hands the conversation off to a human, as Opencom does.
 
 use serde_json::{json, Value};
 
+use super::auth::{require_permission, require_user};
 use super::messages::insert_bot_message;
 use super::widget_sessions::resolve_visitor_from_session;
 use crate::convex::{FnError, FnResult};
@@ -54,6 +56,35 @@ pub(crate) fn register(r: &mut Registry) {
         ]),
         generate_response,
     );
+    r.query(
+        "aiAgent:getConversationResponses",
+        object(vec![
+            req("conversationId", id("conversations")),
+            opt("visitorId", id("visitors")),
+            opt("sessionToken", string()),
+        ]),
+        get_conversation_responses,
+    );
+    r.mutation(
+        "aiAgent:submitFeedback",
+        object(vec![
+            req("responseId", id("aiResponses")),
+            req("feedback", literals(&["helpful", "not_helpful"])),
+            opt("visitorId", id("visitors")),
+            opt("sessionToken", string()),
+        ]),
+        submit_feedback,
+    );
+    r.mutation(
+        "aiAgent:handoffToHuman",
+        object(vec![
+            req("conversationId", id("conversations")),
+            opt("visitorId", id("visitors")),
+            opt("sessionToken", string()),
+            opt("reason", string()),
+        ]),
+        handoff_to_human,
+    );
 }
 
 /// Whether the workspace's AI agent is on (`aiAgentSettings.enabled`, false by default).
@@ -80,10 +111,14 @@ fn get_public_settings(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
     }))
 }
 
-/// `authorizeConversationAccess` for visitors: the token's visitor (else the `visitorId`
-/// argument) must own the conversation.
+/// `authorizeConversationAccess`: an agent needs `conversations.read` in the conversation's
+/// workspace; for a visitor the token's visitor (else the `visitorId` argument) must own the
+/// conversation.
 fn authorize(ctx: &Ctx<'_>, conversation: &Doc, args: &Doc) -> Result<(), FnError> {
     let workspace_id = conversation.str_field("workspaceId").unwrap_or_default();
+    if require_user(ctx).is_ok() {
+        return require_permission(ctx, workspace_id, "conversations.read").map(|_| ());
+    }
     let visitor_id = match args.non_empty("sessionToken") {
         Some(token) => {
             Some(resolve_visitor_from_session(ctx, Some(token), workspace_id)?.visitor_id)
@@ -208,4 +243,96 @@ fn generate_response(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
         "handoffReason": null,
         "messageId": message_id,
     }))
+}
+
+fn conversation_of(ctx: &Ctx<'_>, conversation_id: &str) -> Result<Doc, FnError> {
+    ctx.db
+        .get(conversation_id)
+        .filter(|_| ctx.db.table_of(conversation_id) == Some("conversations"))
+        .cloned()
+        .ok_or_else(|| FnError::msg("Conversation not found"))
+}
+
+/// The conversation's `aiResponses`, oldest first, each with the response as delivered
+/// (`deliveredResponseContext`) and, when the delivered text differs from what the model
+/// generated (a handoff), the generated one (`generatedResponseContext`, else `null`).
+fn get_conversation_responses(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+    let conversation_id = args.str_field("conversationId").unwrap_or_default();
+    let conversation = conversation_of(ctx, conversation_id)?;
+    authorize(ctx, &conversation, args)?;
+    let responses: Vec<Value> = ctx
+        .db
+        .filter("aiResponses", |r| {
+            r.str_field("conversationId") == Some(conversation_id)
+        })
+        .into_iter()
+        .map(|mut response| {
+            let delivered = json!({
+                "response": response.get("response").cloned().unwrap_or(json!("")),
+                "sources": response.get("sources").cloned().unwrap_or(json!([])),
+                "confidence": response.get("confidence").cloned().unwrap_or(Value::Null),
+            });
+            let generated = match response.get("generatedCandidateResponse") {
+                Some(candidate) => json!({
+                    "response": candidate,
+                    "sources": response.get("generatedCandidateSources").cloned()
+                        .unwrap_or(json!([])),
+                    "confidence": response.get("generatedCandidateConfidence").cloned()
+                        .unwrap_or(Value::Null),
+                }),
+                None => Value::Null,
+            };
+            response.insert("deliveredResponseContext".into(), delivered);
+            response.insert("generatedResponseContext".into(), generated);
+            Value::Object(response)
+        })
+        .collect();
+    Ok(Value::Array(responses))
+}
+
+fn submit_feedback(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+    let response_id = args.str_field("responseId").unwrap_or_default();
+    let Some(response) = ctx.db.get_cloned(response_id) else {
+        return Err(FnError::msg("AI response not found"));
+    };
+    let conversation_id = response.str_field("conversationId").unwrap_or_default();
+    let conversation = conversation_of(ctx, conversation_id)?;
+    authorize(ctx, &conversation, args)?;
+    ctx.db.patch(
+        response_id,
+        doc([("feedback", args.get("feedback").cloned())]),
+    );
+    Ok(Value::Null)
+}
+
+/// The workspace's handoff message (`aiAgentSettings.handoffMessage`, else the default).
+fn handoff_message(db: &Db, workspace_id: &str) -> String {
+    db.find("aiAgentSettings", |s| {
+        s.str_field("workspaceId") == Some(workspace_id)
+    })
+    .and_then(|s| s.non_empty("handoffMessage"))
+    .unwrap_or(HANDOFF_MESSAGE)
+    .to_owned()
+}
+
+fn handoff_to_human(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
+    let conversation_id = args.str_field("conversationId").unwrap_or_default();
+    let conversation = conversation_of(ctx, conversation_id)?;
+    authorize(ctx, &conversation, args)?;
+    let reason = args
+        .non_empty("reason")
+        .unwrap_or("Visitor requested human agent")
+        .to_owned();
+    let workspace_id = conversation.str_field("workspaceId").unwrap_or_default();
+    let message = handoff_message(ctx.db, workspace_id);
+    let message_id = insert_bot_message(ctx, &conversation, AI_SENDER_ID, &message);
+    ctx.db.patch(
+        conversation_id,
+        doc([
+            ("status", Some(json!("open"))),
+            ("aiWorkflowState", Some(json!("handoff"))),
+            ("aiHandoffReason", Some(json!(reason))),
+        ]),
+    );
+    Ok(json!({"messageId": message_id, "handoffMessage": message}))
 }

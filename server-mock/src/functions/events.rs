@@ -98,7 +98,10 @@ fn track(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {
         return Err(FnError::msg("Visitor ID required"));
     };
     let name = args.str_field("name").unwrap_or_default().to_owned();
-    Ok(json!(insert_event(ctx, args, &visitor_id, &name, "manual")))
+    let event_id = insert_event(ctx, args, &visitor_id, &name, "manual");
+    let workspace_id = args.str_field("workspaceId").unwrap_or_default().to_owned();
+    super::checklists::check_auto_completion(ctx, &workspace_id, &visitor_id, Some(&name));
+    Ok(json!(event_id))
 }
 
 fn track_auto_event(ctx: &mut Ctx<'_>, args: &Doc) -> FnResult {

@@ -19,12 +19,13 @@ const FIXTURES: &str = include_str!("../fixtures/fixtures.jsonl");
 
 /// The fixtures the mock is expected to replay (wire behaviour, sessions, visitors, events,
 /// discovery, conversations, messages, help center, push tokens, messenger configuration,
-/// tickets, AI settings, password sign-in). Checked exactly so a regression that silently skips one fails the
-/// test. Not replayed: 32–34 (carousels, checklists, outbound messages: not implemented) and
-/// the agent-authenticated ones (applied through the control API instead, or skipped).
+/// tickets, AI settings, carousels, checklists, outbound messages, password sign-in). Checked
+/// exactly so a regression that silently skips one fails the test. Not replayed: the
+/// agent-authenticated ones (applied through the control API instead, or skipped).
 const EXPECTED_REPLAYED: &[u64] = &[
     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 27, 28,
-    29, 30, 31, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 49, 50, 51, 53, 54, 55, 59,
+    29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 49, 50, 51, 53, 54,
+    55, 59,
 ];
 
 /// The recorded help center (seeded through the control API before the replay): the

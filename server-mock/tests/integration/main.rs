@@ -7,6 +7,7 @@ mod common;
 mod agent_tickets;
 mod auth;
 mod conversations;
+mod engagement;
 mod faults;
 mod fixture_replay;
 mod help_center;

@@ -36,7 +36,7 @@ pub(crate) fn args(value: Value) -> BTreeMap<String, convex::Value> {
 }
 
 /// The next result of a subscription, within the limit.
-async fn next(subscription: &mut QuerySubscription) -> Result<Value, String> {
+pub(crate) async fn next(subscription: &mut QuerySubscription) -> Result<Value, String> {
     let item = tokio::time::timeout(LIMIT, subscription.next())
         .await
         .expect("a result within the limit")
@@ -49,7 +49,7 @@ async fn next(subscription: &mut QuerySubscription) -> Result<Value, String> {
 }
 
 /// Waits for a result satisfying `pred`.
-async fn until(
+pub(crate) async fn until(
     subscription: &mut QuerySubscription,
     mut pred: impl FnMut(&Result<Value, String>) -> bool,
 ) -> Result<Value, String> {

@@ -246,10 +246,10 @@ async fn wrong_kind_and_unknown_functions() {
          `npx convex dev` or `npx convex deploy`?"
     );
     // Not-yet-implemented Opencom functions answer the same way.
-    let error = query(&mock, "carousels:listActive", json!({}))
+    let error = query(&mock, "emailCampaigns:list", json!({}))
         .await
         .unwrap_err();
-    assert!(detail(&error).starts_with("Could not find public function for 'carousels:listActive'"));
+    assert!(detail(&error).starts_with("Could not find public function for 'emailCampaigns:list'"));
 }
 
 #[tokio::test]
