@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::client_events::{ClientEvents, EventBus};
 use crate::clock::Clock;
 use crate::config::{
     check_workspace_id, derive_site_url, parse_base_url, parse_origin, BuildError, ClientInfo,
@@ -338,6 +339,7 @@ impl OpencomBuilder {
             services: self.services,
             transport,
             session,
+            bus: EventBus::default(),
         });
         Ok(Opencom {
             inner: Arc::new(Inner {
@@ -585,6 +587,27 @@ impl Opencom {
             ctx: &self.inner.ctx,
             outbox: &self.inner.outbox,
         }
+    }
+
+    /// The client's typed events ([`ClientEvent`](crate::ClientEvent)) from now on: visitor
+    /// created and identified, conversation created, message sent, failed and received, unread
+    /// changed, connection changed, session expired, events tracked, surveys and outbound
+    /// messages shown.
+    ///
+    /// ```no_run
+    /// # async fn run(client: opencom_sdk::Opencom) {
+    /// use futures::StreamExt;
+    /// use opencom_sdk::ClientEvent;
+    /// let mut events = client.events_stream();
+    /// while let Some(event) = events.next().await {
+    ///     if let ClientEvent::UnreadChanged { total } = event {
+    ///         println!("badge: {total}");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn events_stream(&self) -> ClientEvents {
+        ClientEvents::new(self.inner.ctx.bus.subscribe(), None)
     }
 
     /// The live connection's state: the current state first, then every change.

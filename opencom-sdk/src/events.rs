@@ -59,12 +59,18 @@ impl EventsClient<'_> {
                 args
             })
             .await?;
-        value
+        let event_id = value
             .as_str()
             .map(str::to_owned)
             .ok_or_else(|| Error::Decode {
                 message: "events:track did not return an id".into(),
-            })
+            })?;
+        self.ctx
+            .bus
+            .publish(crate::client_events::ClientEvent::EventTracked {
+                name: name.to_owned(),
+            });
+        Ok(event_id)
     }
 
     /// Tracks a screen view (`events:trackAutoEvent`, `eventType: "screen_view"`,

@@ -56,6 +56,7 @@
 mod attributes;
 mod backoff;
 mod client;
+mod client_events;
 mod clock;
 mod config;
 mod context;
@@ -90,6 +91,7 @@ pub mod workspace;
 
 pub use attributes::{AttributeValue, Attributes};
 pub use client::{Opencom, OpencomBuilder, SessionClient};
+pub use client_events::{ClientEvent, ClientEvents};
 pub use clock::{Clock, SystemClock};
 pub use config::{BuildError, ClientInfo, DeviceInfo, DEFAULT_MAX_RESPONSE_BYTES};
 pub use conversations::attachments::{

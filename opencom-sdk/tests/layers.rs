@@ -31,6 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("configuration", &["config"]),
     ("wire", &["wire"]),
     ("live engine", &["realtime"]),
+    ("client events", &["client_events"]),
     ("session", &["session"]),
     ("context", &["context"]),
     (

@@ -9,6 +9,7 @@ pub(crate) use watch::{watch, QuerySpec};
 use std::fmt;
 use std::sync::Arc;
 
+use crate::client_events::EventBus;
 use crate::config::{Config, Services};
 use crate::realtime::Realtime;
 use crate::session::SessionManager;
@@ -22,6 +23,8 @@ pub(crate) struct Context {
     pub(crate) transport: ConvexHttp,
     pub(crate) session: SessionManager,
     pub(crate) realtime: Realtime,
+    /// Where the domains publish the client's events.
+    pub(crate) bus: EventBus,
 }
 
 impl Context {
