@@ -233,11 +233,9 @@ fn watching_the_inbox_outside_a_tokio_runtime_is_an_error_not_a_panic() {
     let client = WorkspaceClient::builder("https://happy-otter-123.convex.cloud")
         .build()
         .unwrap();
-    let err = client
-        .inbox()
-        .watch("workspace-1", InboxFilter::new())
-        .err()
-        .expect("no stream without a runtime");
+    let Err(err) = client.inbox().watch("workspace-1", InboxFilter::new()) else {
+        panic!("no stream without a runtime");
+    };
     assert!(
         matches!(err, Error::Config { .. }) && err.to_string().contains("tokio runtime"),
         "{err:?}"
