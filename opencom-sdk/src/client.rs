@@ -347,6 +347,7 @@ impl OpencomBuilder {
                 outbox: Outbox::new(),
                 messenger: ConfigCache::default(),
                 heartbeat: Mutex::new(None),
+                pump: Default::default(),
             }),
         })
     }
@@ -360,6 +361,8 @@ struct Inner {
     outbox: Arc<Outbox>,
     messenger: ConfigCache,
     heartbeat: Mutex<Option<TaskGuard>>,
+    /// Feeds `events_stream` from the live queries while anyone listens.
+    pump: crate::event_pump::Pump,
 }
 
 /// The Opencom messenger client for one workspace. Cheap to clone; background work (the
@@ -607,7 +610,7 @@ impl Opencom {
     /// # }
     /// ```
     pub fn events_stream(&self) -> ClientEvents {
-        ClientEvents::new(self.inner.ctx.bus.subscribe(), None)
+        self.inner.pump.events(&self.inner.ctx, &self.inner.outbox)
     }
 
     /// The live connection's state: the current state first, then every change.

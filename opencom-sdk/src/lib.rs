@@ -65,6 +65,7 @@ mod discovery;
 mod doc;
 mod error;
 mod error_source;
+mod event_pump;
 mod events;
 mod export;
 #[cfg(feature = "fuzzing")]

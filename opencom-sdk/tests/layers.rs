@@ -48,7 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "export",
         ],
     ),
-    ("facade", &["client", "workspace"]),
+    ("facade", &["event_pump", "client", "workspace"]),
     (
         "crate root, docs and test support",
         &["lib", "fuzzing", "proptests"],
