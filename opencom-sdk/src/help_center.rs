@@ -345,6 +345,24 @@ mod tests {
     }
 
     #[test]
+    fn the_team_tree_counts_every_article_and_requires_the_contract_fields() {
+        let doc = serde_json::json!({"_id": "c1", "name": "Start", "slug": "start", "order": 2,
+            "createdAt": 1, "updatedAt": 1, "articleCount": 4, "publishedArticleCount": 1});
+        assert_eq!(Collection::from_json(&doc).unwrap().article_count, 1);
+        let mut all = doc.clone();
+        all.as_object_mut().unwrap().remove("publishedArticleCount");
+        assert_eq!(Collection::from_json(&all).unwrap().article_count, 4);
+        let mut nameless = doc;
+        nameless.as_object_mut().unwrap().remove("name");
+        match Collection::from_json(&nameless) {
+            Err(Error::Decode { message }) => {
+                assert!(message.contains("collections:listHierarchy"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn nested_collections_become_a_sorted_tree() {
         let flat = vec![
             c("b2", Some("b"), 2.0),

@@ -638,6 +638,21 @@ mod tests {
     }
 
     #[test]
+    fn a_ticket_keeps_an_unknown_status_and_requires_the_contract_fields() {
+        let doc = json!({"_id": "t1", "subject": "S", "status": "escalated", "priority": "high",
+                         "createdAt": 1, "updatedAt": 2, "attachments": []});
+        let ticket = Ticket::from_json(&doc).unwrap();
+        assert_eq!(ticket.status, TicketStatus::Other("escalated".into()));
+        assert_eq!(ticket.priority, TicketPriority::High);
+        let mut missing = doc;
+        missing.as_object_mut().unwrap().remove("createdAt");
+        assert!(matches!(
+            Ticket::from_json(&missing),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
     fn internal_comments_are_never_decoded() {
         let value = json!([
             {"_id": "c1", "authorType": "visitor", "content": "hi", "isInternal": false, "createdAt": 1, "attachments": []},
