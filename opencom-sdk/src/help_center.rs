@@ -3,14 +3,18 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::context::Context;
 use crate::conversations::check_id;
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
-use crate::session::Credentials;
 use crate::wire::functions as fns;
+use crate::wire::visitor::articles::{
+    self, ArticleDoc, GetForVisitor, ListForVisitor, SearchForVisitor, SubmitFeedback,
+};
+use crate::wire::visitor::collections::{CollectionDoc, ListHierarchyForVisitor};
+use crate::wire::visitor::suggestions::SearchForWidget;
+use crate::wire::{self, Call, Ignored};
 
 /// A help-center article as a visitor sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,23 +38,18 @@ pub struct Article {
     pub updated_at: f64,
 }
 
-impl Article {
-    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        let content = text(doc, "content").unwrap_or_default();
-        Ok(Self {
-            id: required(doc, "_id", "article")?,
-            title: text(doc, "title").unwrap_or_default(),
-            slug: text(doc, "slug").unwrap_or_default(),
-            rendered_content: text(doc, "renderedContent").unwrap_or_else(|| content.clone()),
-            content,
-            collection_id: text(doc, "collectionId"),
-            order: number(doc, "order").unwrap_or(0.0),
-            updated_at: number(doc, "updatedAt").unwrap_or(0.0),
-        })
-    }
-
-    fn list(value: &Value) -> Result<Vec<Self>> {
-        crate::doc::list(value, "articles", Self::from_json)
+impl From<ArticleDoc> for Article {
+    fn from(doc: ArticleDoc) -> Self {
+        Self {
+            id: doc.id,
+            title: doc.title,
+            slug: doc.slug,
+            content: doc.content,
+            rendered_content: doc.rendered_content,
+            collection_id: doc.collection_id,
+            order: doc.order,
+            updated_at: doc.updated_at,
+        }
     }
 }
 
@@ -75,20 +74,24 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// Decodes one collection document of `collections:listHierarchy` (the team's tree).
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        Ok(Self {
-            id: required(doc, "_id", "collection")?,
-            name: text(doc, "name").unwrap_or_default(),
-            description: text(doc, "description"),
-            icon: text(doc, "icon"),
-            parent_id: text(doc, "parentId"),
-            order: number(doc, "order").unwrap_or(0.0),
-            article_count: doc
-                .get("publishedArticleCount")
-                .or_else(|| doc.get("articleCount"))
-                .and_then(Value::as_f64)
-                .unwrap_or(0.0) as u32,
-        })
+        wire::decode::<CollectionDoc>(fns::LIST_COLLECTION_HIERARCHY, doc.clone()).map(Self::from)
+    }
+}
+
+impl From<CollectionDoc> for Collection {
+    fn from(doc: CollectionDoc) -> Self {
+        let count = doc.published_article_count.unwrap_or(doc.article_count);
+        Self {
+            id: doc.id,
+            name: doc.name,
+            description: doc.description,
+            icon: doc.icon,
+            parent_id: doc.parent_id,
+            order: doc.order,
+            article_count: count.max(0.0) as u32,
+        }
     }
 }
 
@@ -173,20 +176,18 @@ pub struct HelpCenterClient<'a> {
 }
 
 impl HelpCenterClient<'_> {
-    fn args(&self, c: &Credentials) -> Map<String, Value> {
-        c.workspace_args(&self.ctx.config.workspace_id)
-    }
-
     /// The collections this visitor can see, as a tree
     /// (`collections:listHierarchyForVisitor`).
     pub async fn collections(&self) -> Result<Vec<CollectionNode>> {
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let docs = self
             .ctx
             .session
-            .call(fns::COLLECTIONS_FOR_VISITOR, |c| self.args(c))
+            .request(|c| ListHierarchyForVisitor {
+                auth: c.workspace(workspace_id),
+            })
             .await?;
-        let list = crate::doc::list(&value, "collections", Collection::from_json)?;
-        Ok(build_tree(list))
+        Ok(build_tree(docs.into_iter().map(Collection::from).collect()))
     }
 
     /// Visible articles, of one collection or all (`articles:listForVisitor`).
@@ -194,18 +195,16 @@ impl HelpCenterClient<'_> {
         if let Some(id) = collection_id {
             check_id("collection_id", id)?;
         }
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let docs = self
             .ctx
             .session
-            .call(fns::ARTICLES_FOR_VISITOR, |c| {
-                let mut args = self.args(c);
-                if let Some(id) = collection_id {
-                    args.insert("collectionId".into(), json!(id));
-                }
-                args
+            .request(|c| ListForVisitor {
+                auth: c.workspace(workspace_id),
+                collection_id,
             })
             .await?;
-        Article::list(&value)
+        Ok(docs.into_iter().map(Article::from).collect())
     }
 
     /// Searches titles and content (`articles:searchForVisitor`, at most 20). The query is
@@ -215,34 +214,31 @@ impl HelpCenterClient<'_> {
         if query.is_empty() {
             return Err(Error::invalid("query", "must not be empty"));
         }
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let docs = self
             .ctx
             .session
-            .call(fns::SEARCH_ARTICLES, |c| {
-                let mut args = self.args(c);
-                args.insert("query".into(), json!(query));
-                args
+            .request(|c| SearchForVisitor {
+                auth: c.workspace(workspace_id),
+                query,
             })
             .await?;
-        Article::list(&value)
+        Ok(docs.into_iter().map(Article::from).collect())
     }
 
     /// One article by id, or `None` when it is not visible (`articles:getForVisitor`).
     pub async fn article(&self, article_id: &str) -> Result<Option<Article>> {
         check_id("article_id", article_id)?;
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let doc = self
             .ctx
             .session
-            .call(fns::ARTICLE_FOR_VISITOR, |c| {
-                let mut args = self.args(c);
-                args.insert("id".into(), json!(article_id));
-                args
+            .request(|c| GetForVisitor {
+                id: article_id,
+                auth: c.workspace(workspace_id),
             })
             .await?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        Article::from_json(&value).map(Some)
+        Ok(doc.map(Article::from))
     }
 
     /// One published public article by slug (`articles:get` with `slug` + `workspaceId`).
@@ -251,30 +247,35 @@ impl HelpCenterClient<'_> {
         if slug.is_empty() {
             return Err(Error::invalid("slug", "must not be empty"));
         }
-        let mut args = Map::new();
-        args.insert("slug".into(), json!(slug));
-        args.insert("workspaceId".into(), json!(self.ctx.config.workspace_id));
-        let value = self.ctx.transport.call(fns::ARTICLE_PUBLIC, &args).await?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        Article::from_json(&value).map(Some)
+        let args = articles::Get {
+            id: None,
+            slug: Some(slug),
+            workspace_id: Some(&self.ctx.config.workspace_id),
+        };
+        let value = self
+            .ctx
+            .transport
+            .call(articles::Get::FUNCTION, &args)
+            .await?;
+        let doc: Option<ArticleDoc> = wire::decode(articles::Get::FUNCTION, value)?;
+        Ok(doc.map(Article::from))
     }
 
     /// Says whether an article helped (`articles:submitFeedback`).
     pub async fn submit_feedback(&self, article_id: &str, helpful: bool) -> Result<()> {
         check_id("article_id", article_id)?;
         let creds = self.ctx.session.credentials().await?;
-        let mut args = Map::new();
-        args.insert("articleId".into(), json!(article_id));
-        args.insert("helpful".into(), json!(helpful));
-        args.insert("visitorId".into(), json!(creds.visitor_id));
-        self.ctx
+        let args = SubmitFeedback {
+            article_id,
+            helpful,
+            visitor_id: Some(creds.visitor_id),
+        };
+        let value = self
+            .ctx
             .transport
-            .call(fns::ARTICLE_FEEDBACK, &args)
-            .await
-            .map(|_| ())
-            .map_err(Into::into)
+            .call(SubmitFeedback::FUNCTION, &args)
+            .await?;
+        wire::decode::<Ignored>(SubmitFeedback::FUNCTION, value).map(|_| ())
     }
 
     /// Instant article suggestions while the visitor types (`suggestions:searchForWidget`).
@@ -289,44 +290,27 @@ impl HelpCenterClient<'_> {
             return Err(Error::invalid("query", "at most 200 characters"));
         }
         let limit = limit.unwrap_or(3).clamp(1, 5);
-        let origin = self.ctx.config.origin.clone();
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let origin = self.ctx.config.origin.as_deref();
+        let found = self
             .ctx
             .session
-            .call(fns::SUGGESTIONS, |c| {
-                let mut args = self.args(c);
-                args.insert("query".into(), json!(query));
-                args.insert("limit".into(), json!(limit));
-                if let Some(origin) = &origin {
-                    args.insert("origin".into(), json!(origin));
-                }
-                args
+            .request(|c| SearchForWidget {
+                auth: c.workspace(workspace_id),
+                origin,
+                query,
+                limit: Some(limit),
             })
             .await?;
-        Ok(value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|s| {
-                        Some(Suggestion {
-                            id: s.get("id")?.as_str()?.to_owned(),
-                            title: s
-                                .get("title")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_owned(),
-                            snippet: s
-                                .get("snippet")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_owned(),
-                            score: s.get("score").and_then(Value::as_f64).unwrap_or(0.0),
-                        })
-                    })
-                    .collect()
+        Ok(found
+            .into_iter()
+            .map(|s| Suggestion {
+                id: s.id,
+                title: s.title,
+                snippet: s.snippet,
+                score: s.score,
             })
-            .unwrap_or_default())
+            .collect())
     }
 }
 
@@ -358,6 +342,24 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+
+    #[test]
+    fn the_team_tree_counts_every_article_and_requires_the_contract_fields() {
+        let doc = serde_json::json!({"_id": "c1", "name": "Start", "slug": "start", "order": 2,
+            "createdAt": 1, "updatedAt": 1, "articleCount": 4, "publishedArticleCount": 1});
+        assert_eq!(Collection::from_json(&doc).unwrap().article_count, 1);
+        let mut all = doc.clone();
+        all.as_object_mut().unwrap().remove("publishedArticleCount");
+        assert_eq!(Collection::from_json(&all).unwrap().article_count, 4);
+        let mut nameless = doc;
+        nameless.as_object_mut().unwrap().remove("name");
+        match Collection::from_json(&nameless) {
+            Err(Error::Decode { message }) => {
+                assert!(message.contains("collections:listHierarchy"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::context::Context;
 use crate::discovery::Discovery;
-use crate::doc::{flag, strings, text};
 use crate::error::{Error, Result};
-use crate::transport::Function;
-use crate::wire::functions as fns;
+use crate::wire::visitor::messenger_settings::{GetPublicHomeConfig, GetPublicSettings};
+use crate::wire::visitor::office_hours::{GetExpectedReplyTime, IsCurrentlyOpen};
+use crate::wire::visitor::{ai_agent, automation_settings, common_issue_buttons};
+use crate::wire::{self, Call};
 
 /// How long configuration is trusted before it is fetched again.
 pub const CONFIG_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -112,38 +113,38 @@ pub struct MessengerClient<'a> {
 }
 
 impl MessengerClient<'_> {
-    /// Fetches `function` for the workspace unless a fresh copy is cached; on failure falls back
-    /// to a stale copy (memory, then storage) before reporting the error.
-    async fn cached(
-        &self,
-        function: Function,
-        extra: Map<String, Value>,
-        key: &str,
-    ) -> Result<Value> {
+    /// Calls `args`' function unless a fresh copy of its answer is cached; on failure falls
+    /// back to a stale copy (memory, then storage) before reporting the error. Returns the
+    /// decoded answer and the document it came from. A malformed answer is a decode error and is
+    /// never cached.
+    async fn cached<C: Call>(&self, args: &C, key: &str) -> Result<(C::Output, Value)> {
         let ctx = self.ctx;
         let now = ctx.services.clock.now_ms();
         let storage_key = format!("{}config/{key}", ctx.config.storage_namespace());
-        if let Ok(values) = self.cache.values.lock() {
-            if let Some((at, value)) = values.get(key) {
-                if now - at < CONFIG_TTL_MS {
-                    return Ok(value.clone());
-                }
-            }
+        let decode = |value: Value| {
+            wire::decode::<C::Output>(C::FUNCTION, value.clone()).map(|out| (out, value))
+        };
+        let fresh = self.cache.values.lock().ok().and_then(|values| {
+            values
+                .get(key)
+                .filter(|(at, _)| now - at < CONFIG_TTL_MS)
+                .map(|(_, value)| value.clone())
+        });
+        if let Some(value) = fresh {
+            return decode(value);
         }
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(ctx.config.workspace_id));
-        args.extend(extra);
-        match ctx.transport.call(function, &args).await {
+        match ctx.transport.call(C::FUNCTION, args).await {
             Ok(value) => {
+                let decoded = decode(value)?;
                 if let Ok(mut values) = self.cache.values.lock() {
-                    values.insert(key.to_owned(), (now, value.clone()));
+                    values.insert(key.to_owned(), (now, decoded.1.clone()));
                 }
-                if let Ok(json) = serde_json::to_string(&value) {
+                if let Ok(json) = serde_json::to_string(&decoded.1) {
                     if let Err(e) = ctx.services.storage.set(&storage_key, &json).await {
                         tracing::debug!(error = %e, "could not cache configuration");
                     }
                 }
-                Ok(value)
+                Ok(decoded)
             }
             Err(e) => {
                 let stale = self
@@ -152,12 +153,12 @@ impl MessengerClient<'_> {
                     .lock()
                     .ok()
                     .and_then(|v| v.get(key).map(|(_, value)| value.clone()));
-                if let Some(value) = stale {
-                    return Ok(value);
+                if let Some(Ok(decoded)) = stale.map(decode) {
+                    return Ok(decoded);
                 }
                 if let Ok(Some(raw)) = ctx.services.storage.get(&storage_key).await {
-                    if let Ok(value) = serde_json::from_str(&raw) {
-                        return Ok(value);
+                    if let Ok(Ok(decoded)) = serde_json::from_str(&raw).map(decode) {
+                        return Ok(decoded);
                     }
                 }
                 Err(e.into())
@@ -165,119 +166,130 @@ impl MessengerClient<'_> {
         }
     }
 
+    fn workspace_id(&self) -> &str {
+        &self.ctx.config.workspace_id
+    }
+
     /// Look and texts.
     pub async fn settings(&self) -> Result<MessengerSettings> {
-        let v = self
-            .cached(fns::MESSENGER_SETTINGS, Map::new(), "settings")
-            .await?;
+        let args = GetPublicSettings {
+            workspace_id: self.workspace_id(),
+        };
+        let (s, raw) = self.cached(&args, "settings").await?;
         Ok(MessengerSettings {
-            primary_color: text(&v, "primaryColor").unwrap_or_else(|| "#792cd4".into()),
-            background_color: text(&v, "backgroundColor").unwrap_or_else(|| "#792cd4".into()),
-            theme_mode: text(&v, "themeMode").unwrap_or_else(|| "system".into()),
-            launcher_position: text(&v, "launcherPosition").unwrap_or_else(|| "right".into()),
-            show_launcher: flag(&v, "showLauncher", true),
-            welcome_message: text(&v, "welcomeMessage").unwrap_or_default(),
-            supported_languages: match strings(&v, "supportedLanguages") {
+            primary_color: s.primary_color,
+            background_color: s.background_color,
+            theme_mode: s.theme_mode,
+            launcher_position: s.launcher_position,
+            show_launcher: s.show_launcher,
+            welcome_message: s.welcome_message,
+            supported_languages: match s.supported_languages {
                 languages if languages.is_empty() => vec!["en".into()],
                 languages => languages,
             },
-            default_language: text(&v, "defaultLanguage").unwrap_or_else(|| "en".into()),
-            mobile_enabled: flag(&v, "mobileEnabled", true),
-            logo: text(&v, "logo"),
-            privacy_policy_url: text(&v, "privacyPolicyUrl"),
-            raw: v,
+            default_language: s.default_language,
+            mobile_enabled: s.mobile_enabled,
+            logo: s.logo,
+            privacy_policy_url: s.privacy_policy_url,
+            raw,
         })
     }
 
     /// The home screen's cards and tabs for this audience (`getPublicHomeConfig`), as JSON.
     pub async fn home_config(&self, is_identified: bool) -> Result<Value> {
-        let mut extra = Map::new();
-        extra.insert("isIdentified".into(), json!(is_identified));
+        let args = GetPublicHomeConfig {
+            workspace_id: self.workspace_id(),
+            is_identified: Some(is_identified),
+        };
         let key = if is_identified {
             "home/identified"
         } else {
             "home/anonymous"
         };
-        self.cached(fns::HOME_CONFIG, extra, key).await
+        Ok(self.cached(&args, key).await?.1)
     }
 
     /// Whether the team is in now. Not cached: it changes with the clock.
     pub async fn office_hours(&self) -> Result<OfficeHours> {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(self.ctx.config.workspace_id));
-        let v = self
+        let args = IsCurrentlyOpen {
+            workspace_id: self.workspace_id(),
+            now_ms: None,
+        };
+        let value = self
             .ctx
             .transport
-            .call(fns::OFFICE_HOURS_OPEN, &args)
+            .call(IsCurrentlyOpen::FUNCTION, &args)
             .await?;
+        let open =
+            wire::decode::<<IsCurrentlyOpen as Call>::Output>(IsCurrentlyOpen::FUNCTION, value)?;
         Ok(OfficeHours {
-            is_open: flag(&v, "isOpen", true),
-            offline_message: text(&v, "offlineMessage"),
-            expected_reply_time_minutes: v.get("expectedReplyTimeMinutes").and_then(Value::as_f64),
+            is_open: open.is_open,
+            offline_message: open.offline_message,
+            expected_reply_time_minutes: open.expected_reply_time_minutes,
         })
     }
 
     /// A human text such as "2 hours", or `None` when not configured.
     pub async fn expected_reply_time(&self) -> Result<Option<String>> {
-        let v = self
-            .cached(fns::EXPECTED_REPLY_TIME, Map::new(), "reply-time")
-            .await?;
-        Ok(v.as_str().map(str::to_owned))
+        let args = GetExpectedReplyTime {
+            workspace_id: self.workspace_id(),
+        };
+        Ok(self.cached(&args, "reply-time").await?.0)
     }
 
     /// Automation switches (never the agent-only `automationSettings:get`).
     pub async fn automation_settings(&self) -> Result<AutomationSettings> {
-        let v = self
-            .cached(fns::AUTOMATION_SETTINGS, Map::new(), "automation")
-            .await?;
+        let args = automation_settings::GetOrCreate {
+            workspace_id: self.workspace_id(),
+        };
+        let (s, _) = self.cached(&args, "automation").await?;
         Ok(AutomationSettings {
-            suggest_articles_enabled: flag(&v, "suggestArticlesEnabled", false),
-            show_reply_time_enabled: flag(&v, "showReplyTimeEnabled", false),
-            collect_email_enabled: flag(&v, "collectEmailEnabled", true),
-            ask_for_rating_enabled: flag(&v, "askForRatingEnabled", false),
+            suggest_articles_enabled: s.suggest_articles_enabled,
+            show_reply_time_enabled: s.show_reply_time_enabled,
+            collect_email_enabled: s.collect_email_enabled,
+            ask_for_rating_enabled: s.ask_for_rating_enabled,
         })
     }
 
     /// The AI agent's public settings (`aiAgent:getPublicSettings`), as JSON.
     pub async fn ai_settings(&self) -> Result<Value> {
-        self.cached(fns::AI_PUBLIC_SETTINGS, Map::new(), "ai").await
+        let args = ai_agent::GetPublicSettings {
+            workspace_id: self.workspace_id(),
+        };
+        Ok(self.cached(&args, "ai").await?.0)
     }
 
     /// Quick-start buttons.
     pub async fn common_issue_buttons(&self) -> Result<Vec<CommonIssueButton>> {
-        let v = self
-            .cached(fns::COMMON_ISSUE_BUTTONS, Map::new(), "buttons")
-            .await?;
-        Ok(v.as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|b| {
-                        Some(CommonIssueButton {
-                            id: text(b, "_id")?,
-                            label: text(b, "label").unwrap_or_default(),
-                            action: text(b, "action").unwrap_or_default(),
-                            article_id: text(b, "articleId"),
-                            conversation_starter: text(b, "conversationStarter"),
-                        })
-                    })
-                    .collect()
+        let args = common_issue_buttons::List {
+            workspace_id: self.workspace_id(),
+        };
+        let (buttons, _) = self.cached(&args, "buttons").await?;
+        Ok(buttons
+            .into_iter()
+            .map(|b| CommonIssueButton {
+                id: b.id,
+                label: b.label,
+                action: b.action,
+                article_id: b.article_id,
+                conversation_starter: b.conversation_starter,
             })
-            .unwrap_or_default())
+            .collect())
     }
 
     /// The discovery document, validated as Opencom's own validator does: `version`, `name` and
-    /// `convexUrl` present, and `convexUrl` https (plain http only on localhost).
+    /// `convexUrl` present (a missing one is already a decode error) and not empty, and
+    /// `convexUrl` https (plain http only on localhost).
     pub async fn discovery(&self) -> Result<Discovery> {
         let discovery = crate::discovery::discover(self.ctx).await?;
-        let missing = [
+        let empty = [
             ("version", discovery.version.is_empty()),
             ("name", discovery.name.is_empty()),
             ("convexUrl", discovery.convex_url.is_empty()),
         ];
-        if let Some((field, _)) = missing.iter().find(|(_, empty)| *empty) {
+        if let Some((field, _)) = empty.iter().find(|(_, empty)| *empty) {
             return Err(Error::Decode {
-                message: format!("discovery document without `{field}`"),
+                message: format!("discovery document with an empty `{field}`"),
             });
         }
         crate::config::parse_base_url(&discovery.convex_url, "deployment").map_err(|e| {

@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
+use crate::wire::visitor::visitor_push_tokens::{
+    Platform, Register, RegisterStatus, SetNotificationsEnabled, Unregister, UnregisterStatus,
+};
 
 /// The device platform of a push token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,10 +22,10 @@ pub enum PushPlatform {
 }
 
 impl PushPlatform {
-    fn as_str(self) -> &'static str {
+    fn wire(self) -> Platform {
         match self {
-            PushPlatform::Ios => "ios",
-            PushPlatform::Android => "android",
+            PushPlatform::Ios => Platform::Ios,
+            PushPlatform::Android => Platform::Android,
         }
     }
 }
@@ -95,18 +96,15 @@ impl PushClient<'_> {
     ) -> Result<PushRegistration> {
         check_expo_token(token)?;
         let token = token.trim();
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let registered = self
             .ctx
             .session
-            .call(fns::PUSH_REGISTER, |c| {
-                let mut args = c.workspace_args(&workspace_id);
-                args.insert("token".into(), json!(token));
-                args.insert("platform".into(), json!(platform.as_str()));
-                if let Some(id) = device_id {
-                    args.insert("deviceId".into(), json!(id));
-                }
-                args
+            .request(|c| Register {
+                auth: c.workspace(workspace_id),
+                token,
+                platform: platform.wire(),
+                device_id,
             })
             .await?;
         let stored = StoredPush {
@@ -117,10 +115,10 @@ impl PushClient<'_> {
         if let Ok(json) = serde_json::to_string(&stored) {
             self.ctx.services.storage.set(&key(self.ctx), &json).await?;
         }
-        Ok(match value.get("status").and_then(Value::as_str) {
-            Some("updated") => PushRegistration::Updated,
-            Some("reassigned") => PushRegistration::Reassigned,
-            _ => PushRegistration::Created,
+        Ok(match registered.status {
+            RegisterStatus::Created => PushRegistration::Created,
+            RegisterStatus::Updated => PushRegistration::Updated,
+            RegisterStatus::Reassigned => PushRegistration::Reassigned,
         })
     }
 
@@ -135,18 +133,17 @@ impl PushClient<'_> {
         let Some(stored) = stored(self.ctx).await? else {
             return Ok(false);
         };
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let unregistered = self
             .ctx
             .session
-            .call(fns::PUSH_UNREGISTER, |c| {
-                let mut args = c.workspace_args(&workspace_id);
-                args.insert("token".into(), json!(stored.token));
-                args
+            .request(|c| Unregister {
+                auth: c.workspace(workspace_id),
+                token: &stored.token,
             })
             .await?;
         self.ctx.services.storage.remove(&key(self.ctx)).await?;
-        Ok(value.get("status").and_then(Value::as_str) == Some("removed"))
+        Ok(unregistered.status == UnregisterStatus::Removed)
     }
 
     /// Turns notifications for the remembered token on or off.
@@ -154,14 +151,13 @@ impl PushClient<'_> {
         let Some(stored) = stored(self.ctx).await? else {
             return Err(Error::invalid("token", "no push token is registered"));
         };
-        let workspace_id = self.ctx.config.workspace_id.clone();
+        let workspace_id = &self.ctx.config.workspace_id;
         self.ctx
             .session
-            .call(fns::PUSH_SET_ENABLED, |c| {
-                let mut args = c.workspace_args(&workspace_id);
-                args.insert("token".into(), json!(stored.token));
-                args.insert("enabled".into(), json!(enabled));
-                args
+            .request(|c| SetNotificationsEnabled {
+                auth: c.workspace(workspace_id),
+                token: &stored.token,
+                enabled,
             })
             .await
             .map(|_| ())

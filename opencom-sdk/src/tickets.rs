@@ -4,15 +4,20 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::context::Context;
 use crate::conversations::attachments::check_count;
 use crate::conversations::check_id;
 use crate::conversations::model::Attachment;
-use crate::doc::{flag, number, required, strings, text};
 use crate::error::{Error, Result};
 use crate::wire::functions as fns;
+use crate::wire::visitor::ticket_forms::{FieldDoc, FormDoc, GetDefaultForVisitor};
+use crate::wire::visitor::tickets::{
+    AddComment, CommentDoc, Create, FormDataValue, Get, GetComments, ListByVisitor, Priority,
+    TicketDoc,
+};
+use crate::wire::{self, Call};
 
 /// A ticket's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +58,23 @@ impl TicketPriority {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        match s {
-            "low" => Self::Low,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            _ => Self::Normal,
+    fn wire(self) -> Priority {
+        match self {
+            TicketPriority::Low => Priority::Low,
+            TicketPriority::Normal => Priority::Normal,
+            TicketPriority::High => Priority::High,
+            TicketPriority::Urgent => Priority::Urgent,
+        }
+    }
+}
+
+impl From<Priority> for TicketPriority {
+    fn from(p: Priority) -> Self {
+        match p {
+            Priority::Low => Self::Low,
+            Priority::Normal => Self::Normal,
+            Priority::High => Self::High,
+            Priority::Urgent => Self::Urgent,
         }
     }
 }
@@ -89,29 +105,43 @@ pub struct Ticket {
 
 pub(crate) fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
     match doc.get("attachments").and_then(Value::as_array) {
-        Some(items) => items.iter().map(Attachment::from_json).collect(),
+        Some(items) => attachments(items),
         None => Ok(Vec::new()),
     }
 }
 
+fn attachments(items: &[Value]) -> Result<Vec<Attachment>> {
+    items.iter().map(Attachment::from_json).collect()
+}
+
 impl Ticket {
+    /// Decodes one ticket document (the team's `tickets:list` and `tickets:get` read the same
+    /// shape; a malformed one is a decode error named after `tickets:get`).
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
+        Self::try_from(wire::decode::<TicketDoc>(fns::GET_TICKET, doc.clone())?)
+    }
+}
+
+impl TryFrom<TicketDoc> for Ticket {
+    type Error = Error;
+
+    fn try_from(doc: TicketDoc) -> Result<Self> {
         Ok(Self {
-            id: required(doc, "_id", "ticket")?,
-            subject: text(doc, "subject").unwrap_or_default(),
-            description: text(doc, "description"),
-            status: match text(doc, "status").as_deref() {
-                Some("submitted") => TicketStatus::Submitted,
-                Some("in_progress") => TicketStatus::InProgress,
-                Some("waiting_on_customer") => TicketStatus::WaitingOnCustomer,
-                Some("resolved") => TicketStatus::Resolved,
-                other => TicketStatus::Other(other.unwrap_or_default().to_owned()),
+            id: doc.id,
+            subject: doc.subject,
+            description: doc.description,
+            status: match doc.status.as_str() {
+                "submitted" => TicketStatus::Submitted,
+                "in_progress" => TicketStatus::InProgress,
+                "waiting_on_customer" => TicketStatus::WaitingOnCustomer,
+                "resolved" => TicketStatus::Resolved,
+                _ => TicketStatus::Other(doc.status),
             },
-            priority: TicketPriority::parse(text(doc, "priority").as_deref().unwrap_or("normal")),
-            created_at: number(doc, "createdAt").unwrap_or(0.0),
-            updated_at: number(doc, "updatedAt").unwrap_or(0.0),
-            resolution_summary: text(doc, "resolutionSummary"),
-            attachments: attachments_of(doc)?,
+            priority: doc.priority.into(),
+            created_at: doc.created_at,
+            updated_at: doc.updated_at,
+            resolution_summary: doc.resolution_summary,
+            attachments: attachments(&doc.attachments)?,
         })
     }
 }
@@ -132,25 +162,21 @@ pub struct TicketComment {
     pub attachments: Vec<Attachment>,
 }
 
-/// Decodes comments, dropping every internal one (defence in depth: Opencom's `tickets:get`
-/// returns internal agent notes to visitors).
-pub(crate) fn public_comments(value: &Value) -> Result<Vec<TicketComment>> {
-    let all = crate::doc::list(value, "comments", |c| {
-        Ok((
-            flag(c, "isInternal", false),
-            TicketComment {
-                id: required(c, "_id", "comment")?,
-                author_type: text(c, "authorType").unwrap_or_default(),
-                content: text(c, "content").unwrap_or_default(),
-                created_at: number(c, "createdAt").unwrap_or(0.0),
-                attachments: attachments_of(c)?,
-            },
-        ))
-    })?;
-    Ok(all
-        .into_iter()
-        .filter_map(|(internal, comment)| (!internal).then_some(comment))
-        .collect())
+/// Keeps the public comments, dropping every internal one (defence in depth: Opencom's
+/// `tickets:get` returns internal agent notes to visitors).
+pub(crate) fn public_comments(docs: Vec<CommentDoc>) -> Result<Vec<TicketComment>> {
+    docs.into_iter()
+        .filter(|c| !c.is_internal)
+        .map(|c| {
+            Ok(TicketComment {
+                attachments: attachments(&c.attachments)?,
+                id: c.id,
+                author_type: c.author_type,
+                content: c.content,
+                created_at: c.created_at,
+            })
+        })
+        .collect()
 }
 
 /// A ticket with its public comments.
@@ -214,39 +240,40 @@ pub struct TicketForm {
     pub fields: Vec<FormField>,
 }
 
-impl TicketForm {
-    fn from_json(doc: &Value) -> Result<Self> {
-        let field = |f: &Value| -> Option<FormField> {
-            let kind = match f.get("type")?.as_str()? {
-                "text" => FieldKind::Text,
-                "textarea" => FieldKind::Textarea,
-                "select" => FieldKind::Select,
-                "multi-select" => FieldKind::MultiSelect,
-                "number" => FieldKind::Number,
-                "date" => FieldKind::Date,
-                other => FieldKind::Other(other.to_owned()),
-            };
-            Some(FormField {
-                id: text(f, "id")?,
-                kind,
-                label: text(f, "label").unwrap_or_default(),
-                placeholder: text(f, "placeholder"),
-                required: flag(f, "required", false),
-                options: strings(f, "options"),
-            })
+impl From<FieldDoc> for FormField {
+    fn from(f: FieldDoc) -> Self {
+        let kind = match f.kind.as_str() {
+            "text" => FieldKind::Text,
+            "textarea" => FieldKind::Textarea,
+            "select" => FieldKind::Select,
+            "multi-select" => FieldKind::MultiSelect,
+            "number" => FieldKind::Number,
+            "date" => FieldKind::Date,
+            _ => FieldKind::Other(f.kind),
         };
-        Ok(Self {
-            id: required(doc, "_id", "form")?,
-            name: text(doc, "name").unwrap_or_default(),
-            description: text(doc, "description"),
-            fields: doc
-                .get("fields")
-                .and_then(Value::as_array)
-                .map(|items| items.iter().filter_map(field).collect())
-                .unwrap_or_default(),
-        })
+        Self {
+            id: f.id,
+            kind,
+            label: f.label,
+            placeholder: f.placeholder,
+            required: f.required,
+            options: f.options.unwrap_or_default(),
+        }
     }
+}
 
+impl From<FormDoc> for TicketForm {
+    fn from(doc: FormDoc) -> Self {
+        Self {
+            id: doc.id,
+            name: doc.name,
+            description: doc.description,
+            fields: doc.fields.into_iter().map(FormField::from).collect(),
+        }
+    }
+}
+
+impl TicketForm {
     /// Checks `data` against the fields: required values present, types and options right, no
     /// unknown keys.
     pub fn validate(&self, data: &BTreeMap<String, FormValue>) -> Result<()> {
@@ -323,13 +350,13 @@ impl FormValue {
         }
     }
 
-    fn to_json(&self) -> Value {
+    fn wire(&self) -> FormDataValue<'_> {
         match self {
-            FormValue::Text(t) => json!(t),
-            FormValue::Number(n) => json!(n),
-            FormValue::Bool(b) => json!(b),
-            FormValue::Null => Value::Null,
-            FormValue::List(l) => json!(l),
+            FormValue::Text(t) => FormDataValue::Text(t),
+            FormValue::Number(n) => FormDataValue::Number(*n),
+            FormValue::Bool(b) => FormDataValue::Bool(*b),
+            FormValue::Null => FormDataValue::Null,
+            FormValue::List(l) => FormDataValue::List(l),
         }
     }
 }
@@ -413,17 +440,16 @@ pub struct TicketsClient<'a> {
 impl TicketsClient<'_> {
     /// The workspace's default ticket form (`ticketForms:getDefaultForVisitor`), if it has one.
     pub async fn default_form(&self) -> Result<Option<TicketForm>> {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(self.ctx.config.workspace_id));
+        let args = GetDefaultForVisitor {
+            workspace_id: &self.ctx.config.workspace_id,
+        };
         let value = self
             .ctx
             .transport
-            .call(fns::DEFAULT_TICKET_FORM, &args)
+            .call(GetDefaultForVisitor::FUNCTION, &args)
             .await?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        TicketForm::from_json(&value).map(Some)
+        let form: Option<FormDoc> = wire::decode(GetDefaultForVisitor::FUNCTION, value)?;
+        Ok(form.map(TicketForm::from))
     }
 
     /// Creates a ticket. Its form data is validated against the default form first (required
@@ -447,55 +473,47 @@ impl TicketsClient<'_> {
             }
             None => None,
         };
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
-            .ctx
+        // The form is sent only with data for it.
+        let form_id = form_fields
+            .as_deref()
+            .filter(|_| !ticket.form_data.is_empty());
+        let workspace_id = &self.ctx.config.workspace_id;
+        self.ctx
             .session
-            .call(fns::CREATE_TICKET, |c| {
-                let mut args = c.workspace_args(&workspace_id);
-                args.insert("subject".into(), json!(ticket.subject.trim()));
-                if let Some(d) = ticket
+            .request(|c| Create {
+                auth: c.workspace(workspace_id),
+                subject: ticket.subject.trim(),
+                description: ticket
                     .description
                     .as_deref()
-                    .filter(|d| !d.trim().is_empty())
-                {
-                    args.insert("description".into(), json!(d));
-                }
-                if !ticket.attachment_ids.is_empty() {
-                    args.insert("attachmentIds".into(), json!(ticket.attachment_ids));
-                }
-                args.insert("priority".into(), json!(ticket.priority.as_str()));
-                if let Some(form_id) = &form_fields {
-                    if !ticket.form_data.is_empty() {
-                        args.insert("formId".into(), json!(form_id));
-                        let data: Map<String, Value> = ticket
-                            .form_data
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.to_json()))
-                            .collect();
-                        args.insert("formData".into(), Value::Object(data));
-                    }
-                }
-                args
+                    .filter(|d| !d.trim().is_empty()),
+                attachment_ids: Some(ticket.attachment_ids.as_slice())
+                    .filter(|ids| !ids.is_empty()),
+                priority: Some(ticket.priority.wire()),
+                form_id,
+                form_data: form_id.map(|_| {
+                    ticket
+                        .form_data
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.wire()))
+                        .collect()
+                }),
             })
-            .await?;
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::Decode {
-                message: "tickets:create did not return an id".into(),
-            })
+            .await
     }
 
     /// The visitor's tickets, newest first (`tickets:listByVisitor`).
     pub async fn list(&self) -> Result<Vec<Ticket>> {
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
-            .ctx
+        let workspace_id = &self.ctx.config.workspace_id;
+        self.ctx
             .session
-            .call(fns::LIST_TICKETS, |c| c.workspace_args(&workspace_id))
-            .await?;
-        crate::doc::list(&value, "tickets", Ticket::from_json)
+            .request(|c| ListByVisitor {
+                auth: c.workspace(workspace_id),
+            })
+            .await?
+            .into_iter()
+            .map(Ticket::try_from)
+            .collect()
     }
 
     /// A ticket with its public comments. The comments come from `tickets:getComments` with
@@ -503,21 +521,20 @@ impl TicketsClient<'_> {
     /// internal notes.
     pub async fn get(&self, ticket_id: &str) -> Result<TicketDetail> {
         check_id("ticket_id", ticket_id)?;
-        let value = self
+        let doc = self
             .ctx
             .session
-            .call(fns::GET_TICKET, |c| {
-                let mut args = c.visitor_args();
-                args.insert("id".into(), json!(ticket_id));
-                args
+            .request(|c| Get {
+                id: ticket_id,
+                auth: c.visitor(),
             })
             .await?;
-        if value.is_null() {
+        let Some(doc) = doc else {
             return Err(Error::NotFound {
                 message: "Ticket not found".into(),
             });
-        }
-        let ticket = Ticket::from_json(&value)?;
+        };
+        let ticket = Ticket::try_from(doc)?;
         let comments = self.comments(ticket_id).await?;
         Ok(TicketDetail { ticket, comments })
     }
@@ -525,17 +542,16 @@ impl TicketsClient<'_> {
     /// The public comments of a ticket, oldest first.
     pub async fn comments(&self, ticket_id: &str) -> Result<Vec<TicketComment>> {
         check_id("ticket_id", ticket_id)?;
-        let value = self
+        let docs = self
             .ctx
             .session
-            .call(fns::TICKET_COMMENTS, |c| {
-                let mut args = c.visitor_args();
-                args.insert("ticketId".into(), json!(ticket_id));
-                args.insert("includeInternal".into(), json!(false));
-                args
+            .request(|c| GetComments {
+                ticket_id,
+                include_internal: Some(false),
+                auth: c.visitor(),
             })
             .await?;
-        public_comments(&value)
+        public_comments(docs)
     }
 
     /// Adds a comment as the visitor.
@@ -553,41 +569,34 @@ impl TicketsClient<'_> {
             ));
         }
         check_count(attachment_ids)?;
-        let value = self
-            .ctx
+        self.ctx
             .session
-            .call(fns::ADD_TICKET_COMMENT, |c| {
-                let mut args = c.visitor_args();
-                args.insert("ticketId".into(), json!(ticket_id));
-                args.insert("content".into(), json!(content));
-                if !attachment_ids.is_empty() {
-                    args.insert("attachmentIds".into(), json!(attachment_ids));
-                }
-                args
+            .request(|c| AddComment {
+                ticket_id,
+                content,
+                attachment_ids: Some(attachment_ids).filter(|ids| !ids.is_empty()),
+                auth: c.visitor(),
             })
-            .await?;
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::Decode {
-                message: "tickets:addComment did not return an id".into(),
-            })
+            .await
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn form() -> TicketForm {
-        TicketForm::from_json(&json!({"_id": "f1", "name": "Support", "fields": [
+        let doc: Option<FormDoc> = wire::decode(GetDefaultForVisitor::FUNCTION, json!({"_id": "f1", "name": "Support", "fields": [
             {"id": "order", "type": "text", "label": "Order", "required": true},
             {"id": "qty", "type": "number", "label": "Quantity", "required": false},
             {"id": "when", "type": "date", "label": "Date", "required": false},
             {"id": "area", "type": "select", "label": "Area", "required": false, "options": ["billing", "tech"]},
             {"id": "tags", "type": "multi-select", "label": "Tags", "required": false, "options": ["a", "b"]}
         ]}))
-        .unwrap()
+        .unwrap();
+        TicketForm::from(doc.unwrap())
     }
 
     fn field(result: Result<()>) -> String {
@@ -629,13 +638,29 @@ mod tests {
     }
 
     #[test]
+    fn a_ticket_keeps_an_unknown_status_and_requires_the_contract_fields() {
+        let doc = json!({"_id": "t1", "subject": "S", "status": "escalated", "priority": "high",
+                         "createdAt": 1, "updatedAt": 2, "attachments": []});
+        let ticket = Ticket::from_json(&doc).unwrap();
+        assert_eq!(ticket.status, TicketStatus::Other("escalated".into()));
+        assert_eq!(ticket.priority, TicketPriority::High);
+        let mut missing = doc;
+        missing.as_object_mut().unwrap().remove("createdAt");
+        assert!(matches!(
+            Ticket::from_json(&missing),
+            Err(Error::Decode { .. })
+        ));
+    }
+
+    #[test]
     fn internal_comments_are_never_decoded() {
         let value = json!([
-            {"_id": "c1", "authorType": "visitor", "content": "hi", "isInternal": false, "createdAt": 1},
-            {"_id": "c2", "authorType": "agent", "content": "secret note", "isInternal": true, "createdAt": 2},
-            {"_id": "c3", "authorType": "agent", "content": "reply", "createdAt": 3}
+            {"_id": "c1", "authorType": "visitor", "content": "hi", "isInternal": false, "createdAt": 1, "attachments": []},
+            {"_id": "c2", "authorType": "agent", "content": "secret note", "isInternal": true, "createdAt": 2, "attachments": []},
+            {"_id": "c3", "authorType": "agent", "content": "reply", "isInternal": false, "createdAt": 3, "attachments": []}
         ]);
-        let comments = public_comments(&value).unwrap();
+        let docs: Vec<CommentDoc> = wire::decode(GetComments::FUNCTION, value).unwrap();
+        let comments = public_comments(docs).unwrap();
         assert_eq!(
             comments.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
             vec!["c1", "c3"]

@@ -167,3 +167,71 @@ async fn redacted_production_errors_still_recover_the_session() {
     );
     assert!(h.calls_to("widgetSessions:boot").is_empty());
 }
+
+/// A deployment answering outside the contract: a decode error naming the function, never a
+/// default, and a malformed configuration is not cached (the next read asks again).
+#[tokio::test]
+async fn malformed_answers_are_decode_errors_and_are_not_cached() {
+    use common::proxy::{Proxy, Reply};
+    use opencom_sdk::Error;
+    use std::sync::Arc;
+
+    let h = Harness::new().await;
+    let proxy = Proxy::start(
+        &h.mock.url(),
+        Arc::new(|seen| match seen.function.as_deref() {
+            Some("messengerSettings:getPublicSettings") => {
+                Reply::success(serde_json::json!({"primaryColor": "#000000"}))
+            }
+            Some("tickets:listByVisitor") => {
+                Reply::success(serde_json::json!([{"_id": "t1", "subject": "no status"}]))
+            }
+            Some("visitorPushTokens:register") => {
+                Reply::success(serde_json::json!({"tokenId": "p1", "status": "moved"}))
+            }
+            _ => Reply::Forward,
+        }),
+    )
+    .await;
+    let client = opencom_sdk::Opencom::builder(&proxy.url, &h.mock.workspace_id())
+        .storage(h.storage.clone())
+        .retry_policy(opencom_sdk::RetryPolicy::none())
+        .heartbeat_interval(None)
+        .build()
+        .unwrap();
+    let decode_error = |result: Result<_, Error>, function: &str| match result {
+        Err(Error::Decode { message }) => assert!(message.contains(function), "{message}"),
+        other => panic!("{function}: {other:?}"),
+    };
+    for _ in 0..2 {
+        decode_error(
+            client.messenger().settings().await.map(|_| ()),
+            "messengerSettings:getPublicSettings",
+        );
+    }
+    let asked = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.function.as_deref() == Some("messengerSettings:getPublicSettings"))
+        .count();
+    assert_eq!(asked, 2, "a malformed answer is not served from the cache");
+
+    client.start().await.unwrap();
+    decode_error(
+        client.tickets().list().await.map(|_| ()),
+        "tickets:listByVisitor",
+    );
+    decode_error(
+        client
+            .push()
+            .register(
+                "ExponentPushToken[xxxxxxxxxxxxxxxxxxxxxx]",
+                opencom_sdk::PushPlatform::Ios,
+                None,
+            )
+            .await
+            .map(|_| ()),
+        "visitorPushTokens:register",
+    );
+    assert_eq!(client.push().registered_token().await.unwrap(), None);
+}

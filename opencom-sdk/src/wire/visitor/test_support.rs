@@ -1,0 +1,56 @@
+//! Shared checks for the wire tests: an argument struct serializes to exactly the contract's
+//! fields, and a malformed response is an `Error::Decode` naming its function.
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::secret::Secret;
+use crate::wire::{decode, Call, VisitorAuth, WorkspaceAuth};
+
+/// `{visitorId: "v1", sessionToken: "wst_test"}`.
+pub(crate) fn visitor_auth() -> VisitorAuth {
+    VisitorAuth {
+        visitor_id: "v1".into(),
+        session_token: Secret::new("wst_test"),
+    }
+}
+
+/// [`visitor_auth`] plus `workspaceId: "ws1"`.
+pub(crate) fn workspace_auth() -> WorkspaceAuth<'static> {
+    WorkspaceAuth {
+        workspace_id: "ws1",
+        visitor: visitor_auth(),
+    }
+}
+
+/// `args` serializes to exactly `expected` (same fields, no `null`).
+#[track_caller]
+pub(crate) fn assert_args<C: Call>(args: &C, expected: Value) {
+    let actual = serde_json::to_value(args).unwrap();
+    assert_eq!(actual, expected, "arguments of {}", C::FUNCTION.path);
+}
+
+/// `response` is not what `C` returns: a decode error naming the function, without values.
+#[track_caller]
+pub(crate) fn assert_decode_error<C: Call>(response: Value)
+where
+    C::Output: std::fmt::Debug,
+{
+    match decode::<C::Output>(C::FUNCTION, response) {
+        Err(Error::Decode { message }) => {
+            assert!(message.contains(C::FUNCTION.path), "{message}");
+            assert!(!message.contains("wst_"), "{message}");
+        }
+        other => panic!(
+            "{}: expected a decode error, got {other:?}",
+            C::FUNCTION.path
+        ),
+    }
+}
+
+/// `response` decodes as what `C` returns.
+#[track_caller]
+pub(crate) fn decoded<C: Call>(response: Value) -> C::Output {
+    decode::<C::Output>(C::FUNCTION, response)
+        .unwrap_or_else(|e| panic!("{}: {e}", C::FUNCTION.path))
+}
