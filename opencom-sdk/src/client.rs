@@ -595,7 +595,9 @@ impl Opencom {
     /// The client's typed events ([`ClientEvent`](crate::ClientEvent)) from now on: visitor
     /// created and identified, conversation created, message sent, failed and received, unread
     /// changed, connection changed, session expired, events tracked, surveys and outbound
-    /// messages shown.
+    /// messages shown. While any stream is open, the client watches the unread count, the
+    /// conversation list and the connection (one live query each on the shared socket): the
+    /// first events report the current unread total and connection state.
     ///
     /// ```no_run
     /// # async fn run(client: opencom_sdk::Opencom) {

@@ -1,6 +1,8 @@
 //! The event pump: while anyone listens to `Opencom::events_stream`, one background task turns
 //! the live unread count, the live conversation list and the connection state into
-//! [`ClientEvent`]s (`UnreadChanged`, `MessageReceived`, `ConnectionChanged`). It sits with the
+//! [`ClientEvent`]s (`UnreadChanged`, `MessageReceived`, `ConnectionChanged`); the current unread
+//! total and connection state come first, so a new listener learns where things stand. It sits
+//! with the
 //! facade because it drives a domain (conversations) on the bus below them.
 
 use std::collections::HashSet;
@@ -57,15 +59,16 @@ async fn run(ctx: Arc<Context>, outbox: Arc<Outbox>) {
         ctx: &ctx,
         outbox: &outbox,
     };
+    // The current state first (reported like a change: a listener learns where it stands),
+    // then every change.
+    let mut states = crate::realtime::state_stream(ctx.realtime.state());
     let (Ok(mut unread), Ok(mut list)) = (
         conversations.watch_unread_count(),
         conversations.watch_conversations(),
     ) else {
         return;
     };
-    let mut states = crate::realtime::state_stream(ctx.realtime.state());
-    // The first state is the current one, not a change.
-    let mut last_state = states.next().await;
+    let mut last_state = None;
     let mut last_unread = None;
     // Messages already seen (the first list seeds it: those are not "received" now).
     let mut seen: Option<HashSet<String>> = None;

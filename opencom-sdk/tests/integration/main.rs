@@ -6,6 +6,7 @@ mod common;
 
 mod conversations;
 mod events;
+mod events_stream;
 mod failover;
 mod hardening;
 mod help_center;
