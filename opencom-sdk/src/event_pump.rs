@@ -68,6 +68,7 @@ async fn run(ctx: Arc<Context>, outbox: Arc<Outbox>) {
     ) else {
         return;
     };
+    let started_at = ctx.services.clock.now_ms();
     let mut last_state = None;
     let mut last_unread = None;
     // Messages already seen (the first list seeds it: those are not "received" now).
@@ -88,19 +89,19 @@ async fn run(ctx: Arc<Context>, outbox: Arc<Outbox>) {
                 Some(Ok(snapshot)) => {
                     let incoming = snapshot.value.iter().filter_map(|c| {
                         let m = c.last_message.as_ref()?;
-                        (m.sender_type != SenderType::Visitor).then(|| (c.id.clone(), m.id.clone()))
+                        (m.sender_type != SenderType::Visitor).then_some((c, m))
                     });
-                    match seen.as_mut() {
-                        None => seen = Some(incoming.map(|(_, m)| m).collect()),
-                        Some(seen) => {
-                            for (conversation_id, message_id) in incoming {
-                                if seen.insert(message_id.clone()) {
-                                    ctx.bus.publish(ClientEvent::MessageReceived {
-                                        conversation_id,
-                                        message_id,
-                                    });
-                                }
-                            }
+                    let first = seen.is_none();
+                    let seen = seen.get_or_insert_with(HashSet::new);
+                    for (conversation, message) in incoming {
+                        // The first list holds what was there before anyone listened, except
+                        // what arrived since the pump started (before its first answer).
+                        let old = first && message.created_at < started_at;
+                        if seen.insert(message.id.clone()) && !old {
+                            ctx.bus.publish(ClientEvent::MessageReceived {
+                                conversation_id: conversation.id.clone(),
+                                message_id: message.id.clone(),
+                            });
                         }
                     }
                 }
