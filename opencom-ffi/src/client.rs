@@ -192,6 +192,13 @@ pub struct OpencomClient {
     client: sdk::Opencom,
 }
 
+impl OpencomClient {
+    /// The core client, for the bindings' other files.
+    pub(crate) fn core(&self) -> &sdk::Opencom {
+        &self.client
+    }
+}
+
 #[uniffi::export]
 impl OpencomClient {
     /// Restores the stored session — with no network call while its token is valid — or boots

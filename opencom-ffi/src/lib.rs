@@ -59,6 +59,7 @@
 //! `identity::user_hash` is deliberately absent: it belongs on your server.
 
 mod client;
+mod client_events;
 mod conversations;
 mod error;
 mod help_center;
@@ -72,6 +73,7 @@ mod tickets;
 mod types;
 
 pub use client::{ClientBuilder, EventsClient, OpencomClient, SessionClient, VisitorClient};
+pub use client_events::{ClientEvent, ClientEventListener};
 pub use conversations::{
     AttachmentSource, Conversation, ConversationStatus, ConversationsClient, CsatEligibility,
     DeliveryState, Message, OutgoingMessage, SendHandle, SenderType, UploadedAttachment,

@@ -211,6 +211,7 @@ class Collector(
     oc.ConversationsListener,
     oc.UnreadCountListener,
     oc.ConnectionStateListener,
+    oc.ClientEventListener,
 ):
     """A listener that hands every call to the test's event loop, for `await next(...)`.
 
@@ -242,6 +243,10 @@ class Collector(
 
     def on_error(self, error):
         self._put(("error", error))
+
+    # ClientEventListener: ("event", ClientEvent).
+    def on_event(self, event):
+        self._put(("event", event))
 
     async def next(self, timeout: float = DEADLINE_S):
         return await asyncio.wait_for(self.queue.get(), timeout)

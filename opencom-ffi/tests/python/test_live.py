@@ -352,3 +352,25 @@ async def test_a_dropped_and_refused_socket_fails_over_to_polling_and_back(conve
     finally:
         subscription.cancel()
         state_subscription.cancel()
+
+
+async def test_the_event_stream_reports_a_reply_an_unread_change_and_a_tracked_event(conversations_mock):
+    mock = conversations_mock
+    client = await builder(mock).build()
+    await client.start()
+    conversation = await client.conversations().create()
+    events = Collector()
+    subscription = client.watch_events(events)
+    try:
+        # The current unread total comes first.
+        _, first = await events.until(lambda item: item[0] == "event" and isinstance(item[1], oc.ClientEvent.UNREAD_CHANGED))
+        assert first == oc.ClientEvent.UNREAD_CHANGED(total=0)
+        reply_id = agent_reply(mock, conversation.id, "an event")
+        received = oc.ClientEvent.MESSAGE_RECEIVED(conversation_id=conversation.id, message_id=reply_id)
+        await events.until(lambda item: item == ("event", received))
+        await events.until(lambda item: item == ("event", oc.ClientEvent.UNREAD_CHANGED(total=1)))
+        await client.events().track("profile_completed", {})
+        await events.until(lambda item: item == ("event", oc.ClientEvent.EVENT_TRACKED(name="profile_completed")))
+        assert events.threads == {"opencom-sdk"}
+    finally:
+        subscription.cancel()

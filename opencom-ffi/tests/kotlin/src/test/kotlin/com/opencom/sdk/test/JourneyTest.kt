@@ -2,6 +2,8 @@ package com.opencom.sdk.test
 
 import com.opencom.sdk.AttributeValue
 import com.opencom.sdk.ClientBuilder
+import com.opencom.sdk.ClientEvent
+import com.opencom.sdk.ClientEventListener
 import com.opencom.sdk.ConnectionState
 import com.opencom.sdk.ConnectionStateListener
 import com.opencom.sdk.Delivery
@@ -99,6 +101,11 @@ val QUICK_POLL: Duration = Duration.ofMillis(200)
 class StateRecorder : ConnectionStateListener {
     val states = Recorder<ConnectionState>()
     override fun onState(state: ConnectionState) = states.put(state)
+}
+
+class EventRecorder : ClientEventListener {
+    val events = Recorder<ClientEvent>()
+    override fun onEvent(event: ClientEvent) = events.put(event)
 }
 
 class JourneyTest {
@@ -263,6 +270,26 @@ class JourneyTest {
         assertEquals(1u, conversations.totalUnread(), "the agent's reply is unread")
         conversations.markRead(conversation.id)
         assertEquals(0u, conversations.totalUnread())
+    }
+
+    @Test
+    fun `the event stream reports a reply, the unread change and a tracked event`() = runBlocking {
+        val client = builder().build()
+        client.start()
+        val conversation = client.conversations().create()
+        val recorder = EventRecorder()
+        val subscription = client.watchEvents(recorder)
+        try {
+            assertEquals(ClientEvent.UnreadChanged(0u), recorder.events.until { it is ClientEvent.UnreadChanged })
+            val replyId = mock.agentReply(conversation.id, "an event")
+            recorder.events.until { it == ClientEvent.MessageReceived(conversation.id, replyId) }
+            recorder.events.until { it == ClientEvent.UnreadChanged(1u) }
+            client.events().track("profile_completed", emptyMap())
+            recorder.events.until { it == ClientEvent.EventTracked("profile_completed") }
+            assertFalse(Thread.currentThread().name in recorder.events.threads)
+        } finally {
+            subscription.close()
+        }
     }
 
     @Test

@@ -1,0 +1,128 @@
+//! The client's typed event stream for hosts: [`ClientEvent`] and
+//! `OpencomClient.watch_events(listener)`.
+
+use std::sync::Arc;
+
+use opencom_sdk as sdk;
+
+use crate::client::OpencomClient;
+use crate::error::OpencomError;
+use crate::listeners::{pump, Subscription};
+use crate::runtime::enter;
+use crate::types::ConnectionState;
+
+/// Something that happened in the client (see the core's `ClientEvent`).
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum ClientEvent {
+    /// A visitor session was booted for a new (anonymous) visitor.
+    VisitorCreated { visitor_id: String },
+    /// `identify` succeeded.
+    VisitorIdentified { visitor_id: String },
+    /// A conversation was created by this client.
+    ConversationCreated { conversation_id: String },
+    /// A queued message reached the server.
+    MessageSent {
+        conversation_id: String,
+        local_id: String,
+        message_id: String,
+    },
+    /// A queued message failed (it stays queued unless refused for good).
+    MessageFailed {
+        conversation_id: String,
+        local_id: String,
+        error: OpencomError,
+    },
+    /// A message from the workspace (an agent or the AI agent) arrived.
+    MessageReceived {
+        conversation_id: String,
+        message_id: String,
+    },
+    /// The visitor's total unread count changed.
+    UnreadChanged { total: u32 },
+    /// The live connection changed state.
+    ConnectionChanged { state: ConnectionState },
+    /// The session could not be restored automatically.
+    SessionExpired,
+    /// An event was tracked.
+    EventTracked { name: String },
+    /// A survey was shown.
+    SurveyShown { survey_id: String },
+    /// An outbound message was shown.
+    OutboundMessageShown { message_id: String },
+    /// An event this binding does not know yet (a newer core).
+    Other { description: String },
+}
+
+impl From<sdk::ClientEvent> for ClientEvent {
+    fn from(event: sdk::ClientEvent) -> Self {
+        use sdk::ClientEvent as E;
+        match event {
+            E::VisitorCreated { visitor_id } => ClientEvent::VisitorCreated { visitor_id },
+            E::VisitorIdentified { visitor_id } => ClientEvent::VisitorIdentified { visitor_id },
+            E::ConversationCreated { conversation_id } => {
+                ClientEvent::ConversationCreated { conversation_id }
+            }
+            E::MessageSent {
+                conversation_id,
+                local_id,
+                message_id,
+            } => ClientEvent::MessageSent {
+                conversation_id,
+                local_id,
+                message_id,
+            },
+            E::MessageFailed {
+                conversation_id,
+                local_id,
+                error,
+            } => ClientEvent::MessageFailed {
+                conversation_id,
+                local_id,
+                error: error.into(),
+            },
+            E::MessageReceived {
+                conversation_id,
+                message_id,
+            } => ClientEvent::MessageReceived {
+                conversation_id,
+                message_id,
+            },
+            E::UnreadChanged { total } => ClientEvent::UnreadChanged { total },
+            E::ConnectionChanged { state } => ClientEvent::ConnectionChanged {
+                state: state.into(),
+            },
+            E::SessionExpired => ClientEvent::SessionExpired,
+            E::EventTracked { name } => ClientEvent::EventTracked { name },
+            E::SurveyShown { survey_id } => ClientEvent::SurveyShown { survey_id },
+            E::OutboundMessageShown { message_id } => {
+                ClientEvent::OutboundMessageShown { message_id }
+            }
+            other => ClientEvent::Other {
+                description: format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// Receives the client's events (`OpencomClient.watch_events`). Called from SDK threads.
+#[uniffi::export(with_foreign)]
+pub trait ClientEventListener: Send + Sync {
+    /// One event.
+    fn on_event(&self, event: ClientEvent);
+}
+
+#[uniffi::export]
+impl OpencomClient {
+    /// The client's events from now on; the current unread total and connection state come
+    /// first. Cancel (or drop) the subscription to stop.
+    pub fn watch_events(
+        &self,
+        listener: Arc<dyn ClientEventListener>,
+    ) -> Result<Arc<Subscription>, OpencomError> {
+        let _runtime = enter()?;
+        pump(
+            self.core().events_stream(),
+            move |event: sdk::ClientEvent| listener.on_event(event.into()),
+        )
+    }
+}
