@@ -20,7 +20,7 @@ use std::pin::Pin;
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
-use futures::TryFutureExt;
+use futures::{FutureExt, TryFutureExt};
 use tokio::runtime::{Builder, EnterGuard, Runtime};
 use tokio::task::JoinHandle;
 
@@ -79,22 +79,25 @@ fn spawn_erased(future: ErasedPump) -> Result<JoinHandle<()>, OpencomError> {
 /// join handle; dropping the returned future (the host cancelled the call) aborts the task.
 ///
 /// Only the boxing and the final `T::from` are generic; spawning, joining and the error
-/// conversion are one non-generic function ([`run_erased`]).
-pub(crate) async fn run<F, U, T>(future: F) -> Result<T, OpencomError>
+/// conversion are one non-generic function ([`run_erased`]). Not an `async fn`, so that no
+/// state machine is generated per call site either: the call is boxed here and nothing runs
+/// until the returned future is awaited.
+pub(crate) fn run<F, U, T>(future: F) -> impl Future<Output = Result<T, OpencomError>>
 where
     F: Future<Output = Result<U, opencom_sdk::Error>> + Send + 'static,
     U: Send + 'static,
     T: From<U>,
 {
     let call: ErasedCall = Box::pin(future.map_ok(|value| Box::new(value) as Box<dyn Any + Send>));
-    let value = run_erased(call).await?;
-    match value.downcast::<U>() {
-        Ok(value) => Ok(T::from(*value)),
-        // Unreachable: the box was filled with a `U` just above.
-        Err(_) => Err(OpencomError::Internal {
-            detail: "the SDK task returned an unexpected type".into(),
-        }),
-    }
+    run_erased(call).map(|result| {
+        result.and_then(|value| match value.downcast::<U>() {
+            Ok(value) => Ok(T::from(*value)),
+            // Unreachable: the box was filled with a `U` just above.
+            Err(_) => Err(OpencomError::Internal {
+                detail: "the SDK task returned an unexpected type".into(),
+            }),
+        })
+    })
 }
 
 /// The one spawn-and-join path of every SDK call.
