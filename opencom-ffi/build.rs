@@ -12,6 +12,9 @@
 //! GNU ld and Apple's ld64 do not know the option. `OPENCOM_FFI_ICF=1` / `=0` forces it on /
 //! off (e.g. for another target linked with LLD).
 
+// A build script talks to cargo on stdout.
+#![allow(clippy::print_stdout)]
+
 use std::env;
 use std::process::Command;
 
