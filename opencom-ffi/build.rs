@@ -45,7 +45,8 @@ fn linker_is_lld() -> bool {
     // A linker chosen by the user (config, environment or flags) may not be LLD.
     let key = format!("CARGO_TARGET_{}_LINKER", target.to_uppercase().replace('-', "_"));
     println!("cargo:rerun-if-env-changed={key}");
-    if env::var_os(&key).is_some() {
+    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
+    if env::var_os(&key).is_some() || env::var_os("RUSTC_LINKER").is_some() {
         return false;
     }
     let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
