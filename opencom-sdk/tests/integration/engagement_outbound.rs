@@ -112,7 +112,7 @@ async fn impressions_are_recorded_and_shown_only_once() {
         .into_iter()
         .map(|m| m.id)
         .collect();
-    assert_eq!(ids, [demo.post_id.clone()]);
+    assert_eq!(ids, [demo.post_id.as_str()]);
 
     // A deleted message: nothing to record, not an error.
     assert!(h.mock.delete_engagement_item(&demo.post_id));
