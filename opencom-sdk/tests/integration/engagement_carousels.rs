@@ -161,11 +161,12 @@ async fn a_visitor_sees_only_its_own_workspace_carousels() {
     let client = h.client();
     client.start().await.unwrap();
     assert!(client.carousels().active().await.unwrap().is_empty());
-    assert!(client
+    let err = client
         .carousels()
         .record(&theirs, CarouselImpression::Shown { screen_index: 0 })
         .await
-        .is_err());
+        .unwrap_err();
+    assert!(matches!(err, Error::NotAuthorized { .. }), "{err:?}");
     assert!(h.mock.carousel_impressions(&theirs).is_empty());
 
     let client_b = h

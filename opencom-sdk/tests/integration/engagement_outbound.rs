@@ -187,7 +187,8 @@ async fn a_visitor_sees_only_its_own_workspace_messages() {
     let client = h.client();
     client.start().await.unwrap();
     assert!(client.outbound().eligible(HOME).await.unwrap().is_empty());
-    assert!(client.outbound().shown(&theirs).await.is_err());
+    let err = client.outbound().shown(&theirs).await.unwrap_err();
+    assert!(matches!(err, Error::NotAuthorized { .. }), "{err:?}");
     assert!(h.mock.outbound_impressions(&theirs).is_empty());
 
     let client_b = h

@@ -336,11 +336,12 @@ async fn a_visitor_sees_only_its_own_workspace_surveys() {
         .map(|s| s.id)
         .collect();
     assert_eq!(ids, [ours]);
-    assert!(client
+    let err = client
         .surveys()
         .record(&theirs, SurveyImpression::Shown)
         .await
-        .is_err());
+        .unwrap_err();
+    assert!(matches!(err, Error::NotAuthorized { .. }), "{err:?}");
     assert!(h.mock.survey_impressions(&theirs).is_empty());
 
     // Workspace B's own visitor sees it.
