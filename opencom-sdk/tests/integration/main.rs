@@ -5,6 +5,9 @@
 mod common;
 
 mod conversations;
+mod engagement_carousels;
+mod engagement_outbound;
+mod engagement_surveys;
 mod events;
 mod events_stream;
 mod failover;
