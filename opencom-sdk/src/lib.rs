@@ -53,6 +53,7 @@
 //!   sign-in, the inbox and the visitor directory.
 //! - [`identity::user_hash`] computes the identity-verification HMAC — on your server.
 
+mod ai_agent;
 mod attributes;
 mod backoff;
 mod client;
@@ -63,6 +64,7 @@ mod context;
 mod conversations;
 mod discovery;
 mod doc;
+mod engagement;
 mod error;
 mod error_source;
 mod events;
@@ -89,6 +91,9 @@ mod wire;
 #[cfg(feature = "workspace")]
 pub mod workspace;
 
+pub use ai_agent::{
+    AiAgentClient, AiAnswer, AiFeedback, AiSource, AiSourceKind, Handoff, MAX_HANDOFF_REASON_CHARS,
+};
 pub use attributes::{AttributeValue, Attributes};
 pub use client::{Opencom, OpencomBuilder, SessionClient};
 pub use client_events::{ClientEvent, ClientEvents};
@@ -105,6 +110,15 @@ pub use conversations::model::{
 pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
 pub use conversations::ConversationsClient;
 pub use discovery::Discovery;
+pub use engagement::{
+    AttributeCondition, Checklist, ChecklistProgress, ChecklistTask, ChecklistsClient,
+    CompletionType, EligibleChecklist, TaskAction, MAX_CHECKLISTS,
+};
+pub use engagement::{
+    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason,
+    DisplayMode, ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour,
+    TourProgress, TourStatus, TourStep, ToursClient,
+};
 pub use error::{Error, Result};
 pub use error_source::ErrorSource;
 pub use events::{EventsClient, TrackOutcome};

@@ -46,6 +46,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "tickets",
             "messenger",
             "export",
+            "engagement",
+            "ai_agent",
         ],
     ),
     ("facade", &["client", "workspace"]),
