@@ -391,7 +391,10 @@ mod tests {
         assert_eq!(answer.confidence, None);
         assert_eq!(answer.sources[0].kind, AiSourceKind::Article);
         assert_eq!(answer.sources[0].article_id.as_deref(), Some("a1"));
-        assert_eq!(answer.sources[1].kind, AiSourceKind::Other("webpage".into()));
+        assert_eq!(
+            answer.sources[1].kind,
+            AiSourceKind::Other("webpage".into())
+        );
         assert_eq!(answer.feedback, Some(AiFeedback::Helpful));
         assert!(answer.handed_off);
     }
@@ -400,9 +403,8 @@ mod tests {
     fn bad_answers_are_decode_errors() {
         let raw = json!([{"_id": "r1", "conversationId": "c1", "query": "q", "response": "r",
                           "sources": [], "handedOff": "no", "createdAt": 1}]);
-        let err =
-            wire::decode::<Vec<ResponseDoc>>(wire_ai::ConversationResponses::FUNCTION, raw)
-                .unwrap_err();
+        let err = wire::decode::<Vec<ResponseDoc>>(wire_ai::ConversationResponses::FUNCTION, raw)
+            .unwrap_err();
         assert!(matches!(&err, Error::Decode { message } if message.contains("handedOff")));
         let raw = json!([{"_id": "r1", "conversationId": "c1", "query": "q", "response": "r",
                           "sources": [], "handedOff": false, "createdAt": 1,

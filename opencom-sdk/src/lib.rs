@@ -111,13 +111,13 @@ pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
 pub use conversations::ConversationsClient;
 pub use discovery::Discovery;
 pub use engagement::{
-    AttributeCondition, Checklist, ChecklistProgress, ChecklistTask, ChecklistsClient,
-    CompletionType, EligibleChecklist, TaskAction, MAX_CHECKLISTS,
+    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason, DisplayMode,
+    ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour, TourProgress, TourStatus,
+    TourStep, ToursClient,
 };
 pub use engagement::{
-    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason,
-    DisplayMode, ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour,
-    TourProgress, TourStatus, TourStep, ToursClient,
+    AttributeCondition, Checklist, ChecklistProgress, ChecklistTask, ChecklistsClient,
+    CompletionType, EligibleChecklist, TaskAction, MAX_CHECKLISTS,
 };
 pub use error::{Error, Result};
 pub use error_source::ErrorSource;

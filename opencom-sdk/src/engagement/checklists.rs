@@ -526,12 +526,15 @@ fn check_task(checklist: &Checklist, task_id: &str) -> Result<()> {
 /// ("Checklist not found" is already [`Error::NotFound`]).
 fn map_error(err: Error) -> Error {
     match err {
-        Error::NotFound { message } if message.starts_with("Task not found") => Error::InvalidInput {
-            field: "task_id".into(),
-            reason: message,
-        },
+        Error::NotFound { message } if message.starts_with("Task not found") => {
+            Error::InvalidInput {
+                field: "task_id".into(),
+                reason: message,
+            }
+        }
         Error::Server { message }
-            if message.starts_with("Checklist does not belong to workspace") => {
+            if message.starts_with("Checklist does not belong to workspace") =>
+        {
             Error::NotAuthorized { message }
         }
         other => other,
@@ -719,7 +722,10 @@ mod tests {
         assert_eq!(progress.checklist_id, "c1");
         assert!(item.is_task_completed("a"));
         assert!(!item.is_task_completed("b"));
-        assert!((item.fraction() - 0.2).abs() < 1e-9, "an unknown id does not count");
+        assert!(
+            (item.fraction() - 0.2).abs() < 1e-9,
+            "an unknown id does not count"
+        );
         assert!(!item.is_complete());
     }
 
@@ -729,8 +735,11 @@ mod tests {
                           "progress": null}]);
         let err = wire::decode::<Vec<EligibleDoc>>(wire_checklists::GetEligible::FUNCTION, raw)
             .unwrap_err();
-        assert!(matches!(&err, Error::Decode { message } if message.contains("checklists:getEligible")
-            && message.contains("tasks[0]")), "{err:?}");
+        assert!(
+            matches!(&err, Error::Decode { message } if message.contains("checklists:getEligible")
+            && message.contains("tasks[0]")),
+            "{err:?}"
+        );
         let raw = json!([{"completedTaskIds": [], "startedAt": 1}]);
         let docs: Vec<ProgressDoc> =
             wire::decode(wire_checklists::GetAllProgress::FUNCTION, raw).unwrap();
@@ -745,11 +754,15 @@ mod tests {
             Error::InvalidInput { field, .. } if field == "task_id"
         ));
         assert!(matches!(
-            map_error(Error::NotFound { message: "Checklist not found".into() }),
+            map_error(Error::NotFound {
+                message: "Checklist not found".into()
+            }),
             Error::NotFound { .. }
         ));
         assert!(matches!(
-            map_error(Error::Server { message: "Checklist does not belong to workspace".into() }),
+            map_error(Error::Server {
+                message: "Checklist does not belong to workspace".into()
+            }),
             Error::NotAuthorized { .. }
         ));
     }

@@ -10,7 +10,7 @@ pub use checklists::{
     CompletionType, EligibleChecklist, TaskAction, MAX_CHECKLISTS,
 };
 pub use tours::{
-    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason,
-    DisplayMode, ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour,
-    TourProgress, TourStatus, TourStep, ToursClient,
+    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason, DisplayMode,
+    ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour, TourProgress, TourStatus,
+    TourStep, ToursClient,
 };

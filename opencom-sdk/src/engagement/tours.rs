@@ -656,7 +656,11 @@ impl ToursClient<'_> {
         check_id("tour_id", tour_id)?;
         let mode = input.mode.wire()?;
         check_url(input.current_url.as_deref())?;
-        if input.selector.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        if input
+            .selector
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
             return Err(Error::invalid("selector", "must not be empty when set"));
         }
         let workspace_id = &self.ctx.config.workspace_id;
@@ -1031,7 +1035,9 @@ mod tests {
             Error::InvalidInput { field, .. } if field == "tour_id"
         ));
         assert!(matches!(
-            map_error(Error::Server { message: "Tour does not belong to workspace".into() }),
+            map_error(Error::Server {
+                message: "Tour does not belong to workspace".into()
+            }),
             Error::NotAuthorized { .. }
         ));
         assert!(index(fns::TOUR_ADVANCE, "n", -1.0).is_err());

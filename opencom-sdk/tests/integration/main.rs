@@ -5,6 +5,9 @@
 mod common;
 
 mod conversations;
+mod engagement_ai;
+mod engagement_checklists;
+mod engagement_tours;
 mod events;
 mod failover;
 mod hardening;
