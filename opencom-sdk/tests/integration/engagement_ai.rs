@@ -37,7 +37,7 @@ async fn a_visitor_message_yields_an_answer_live_and_feedback_is_recorded() {
             break snapshot;
         }
     };
-    assert!(matches!(snapshot.via, Delivery::Socket | Delivery::Polling));
+    assert_eq!(snapshot.via, Delivery::Socket, "a pushed update");
     let answer = &snapshot.value[0];
     assert_eq!(answer.conversation_id, conversation);
     assert_eq!(answer.query, QUESTION);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::common::{next_snapshot, Harness, SharedClock};
 use opencom_sdk::{
     Attributes, CompletionType, Delivery, EligibleChecklist, Error, MemoryStorage, Opencom,
-    TaskAction,
+    RealtimeMode, TaskAction, User,
 };
 use serde_json::json;
 
@@ -185,7 +185,7 @@ async fn an_auto_event_task_completed_by_track_shows_on_watch_eligible() {
             break snapshot;
         }
     };
-    assert!(matches!(snapshot.via, Delivery::Socket | Delivery::Polling));
+    assert_eq!(snapshot.via, Delivery::Socket, "a pushed update");
     let item = find(&snapshot.value, &demo.checklist_id);
     assert!(!item.is_task_completed("say-hello"));
     assert!((item.fraction() - 1.0 / 3.0).abs() < 1e-9);
@@ -193,6 +193,45 @@ async fn an_auto_event_task_completed_by_track_shows_on_watch_eligible() {
         h.mock.checklist_progress(&demo.checklist_id)[0]["completedTaskIds"],
         json!(["complete-profile"])
     );
+}
+
+#[tokio::test]
+async fn an_auto_attribute_task_completes_after_the_attribute_is_set_seen_by_polling() {
+    let h = Harness::new().await;
+    let demo = h.mock.seed_engagement_demo(&h.mock.workspace_id());
+    let client = h
+        .builder()
+        .realtime(RealtimeMode::Polling)
+        .poll_interval(std::time::Duration::from_millis(50))
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let mut stream = client.checklists().watch_eligible().unwrap();
+    let first = next_snapshot(&mut stream).await;
+    assert_eq!(first.via, Delivery::Polling);
+    assert!(find(&first.value, &demo.checklist_id).progress.is_none());
+
+    client
+        .visitor()
+        .identify(User::new().attribute("plan", "pro"))
+        .await
+        .unwrap();
+    // Opencom checks attribute conditions when the visitor tracks an event.
+    client
+        .events()
+        .track("plan_viewed", Attributes::new())
+        .await
+        .unwrap();
+    let snapshot = loop {
+        let snapshot = next_snapshot(&mut stream).await;
+        if find(&snapshot.value, &demo.checklist_id).is_task_completed("choose-plan") {
+            break snapshot;
+        }
+    };
+    assert_eq!(snapshot.via, Delivery::Polling);
+    let item = find(&snapshot.value, &demo.checklist_id);
+    assert!(!item.is_task_completed("complete-profile"));
+    assert!(item.progress.as_ref().unwrap().completed_at.is_none());
 }
 
 #[tokio::test]
