@@ -43,16 +43,20 @@ fn linker_is_lld() -> bool {
         return false;
     }
     // A linker chosen by the user (config, environment or flags) may not be LLD.
-    let key = format!("CARGO_TARGET_{}_LINKER", target.to_uppercase().replace('-', "_"));
+    let key = format!(
+        "CARGO_TARGET_{}_LINKER",
+        target.to_uppercase().replace('-', "_")
+    );
     println!("cargo:rerun-if-env-changed={key}");
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
     if env::var_os(&key).is_some() || env::var_os("RUSTC_LINKER").is_some() {
         return false;
     }
     let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
-    if flags.split('\x1f').any(|f| {
-        f.contains("linker") || f.contains("fuse-ld") || f.contains("link-self-contained")
-    }) {
+    if flags
+        .split('\x1f')
+        .any(|f| f.contains("linker") || f.contains("fuse-ld") || f.contains("link-self-contained"))
+    {
         return false;
     }
     rustc_minor().is_some_and(|minor| minor >= 90)
