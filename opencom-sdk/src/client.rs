@@ -15,6 +15,10 @@ use crate::config::{
 use crate::context::Context;
 use crate::conversations::outbox::Outbox;
 use crate::conversations::ConversationsClient;
+use crate::engagement::carousels::CarouselsClient;
+use crate::engagement::impressions::ImpressionLog;
+use crate::engagement::outbound::OutboundClient;
+use crate::engagement::surveys::SurveysClient;
 use crate::error::Result;
 use crate::events::EventsClient;
 use crate::export::ExportSummary;
@@ -348,6 +352,7 @@ impl OpencomBuilder {
                 messenger: ConfigCache::default(),
                 heartbeat: Mutex::new(None),
                 pump: Default::default(),
+                impressions: ImpressionLog::default(),
             }),
         })
     }
@@ -363,6 +368,8 @@ struct Inner {
     heartbeat: Mutex<Option<TaskGuard>>,
     /// Feeds `events_stream` from the live queries while anyone listens.
     pump: crate::event_pump::Pump,
+    /// The survey, carousel and outbound impressions recorded in this session (each once).
+    impressions: ImpressionLog,
 }
 
 /// The Opencom messenger client for one workspace. Cheap to clone; background work (the
@@ -408,6 +415,9 @@ sub_client_debug!(
     TicketsClient,
     MessengerClient,
     HelpCenterClient,
+    SurveysClient,
+    CarouselsClient,
+    OutboundClient,
 );
 
 impl Opencom {
@@ -533,6 +543,7 @@ impl Opencom {
         // Unsent messages belong to the visitor who is leaving: they are dropped with the rest.
         self.inner.outbox.reset();
         self.inner.messenger.clear();
+        self.inner.impressions.clear();
         self.inner.ctx.session.logout().await
     }
 
@@ -540,6 +551,30 @@ impl Opencom {
     pub fn help_center(&self) -> HelpCenterClient<'_> {
         HelpCenterClient {
             ctx: &self.inner.ctx,
+        }
+    }
+
+    /// Surveys: `client.surveys()`.
+    pub fn surveys(&self) -> SurveysClient<'_> {
+        SurveysClient {
+            ctx: &self.inner.ctx,
+            impressions: &self.inner.impressions,
+        }
+    }
+
+    /// Carousels: `client.carousels()`.
+    pub fn carousels(&self) -> CarouselsClient<'_> {
+        CarouselsClient {
+            ctx: &self.inner.ctx,
+            impressions: &self.inner.impressions,
+        }
+    }
+
+    /// Outbound messages (chats, posts, banners): `client.outbound()`.
+    pub fn outbound(&self) -> OutboundClient<'_> {
+        OutboundClient {
+            ctx: &self.inner.ctx,
+            impressions: &self.inner.impressions,
         }
     }
 

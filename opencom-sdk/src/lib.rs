@@ -63,6 +63,7 @@ mod context;
 mod conversations;
 mod discovery;
 mod doc;
+mod engagement;
 mod error;
 mod error_source;
 mod event_pump;
@@ -106,6 +107,16 @@ pub use conversations::model::{
 pub use conversations::outbox::{OutgoingMessage, SendHandle, MAX_FAILURES};
 pub use conversations::ConversationsClient;
 pub use discovery::Discovery;
+pub use engagement::carousels::{
+    Carousel, CarouselAction, CarouselButton, CarouselImpression, CarouselScreen, CarouselsClient,
+};
+pub use engagement::outbound::{
+    OutboundAction, OutboundButton, OutboundClient, OutboundContent, OutboundKind, OutboundMessage,
+};
+pub use engagement::surveys::{
+    AnswerValue, QuestionKind, Survey, SurveyAnswer, SurveyFormat, SurveyImpression,
+    SurveyQuestion, SurveyStep, SurveyTrigger, SurveyTriggers, SurveysClient,
+};
 pub use error::{Error, Result};
 pub use error_source::ErrorSource;
 pub use events::{EventsClient, TrackOutcome};

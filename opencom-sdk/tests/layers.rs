@@ -45,6 +45,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "push",
             "tickets",
             "messenger",
+            "engagement",
             "export",
         ],
     ),

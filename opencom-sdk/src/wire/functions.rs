@@ -17,6 +17,8 @@
 //! | `events:*`, `messages:send`, `conversations:create*` | mutation | no (would duplicate) |
 //! | `articles:update` / `publish` / `unpublish` / `archive` / `generateAssetUploadUrl`, `collections:update` / `reorder` | mutation | yes (set fields to values; a spare upload URL is harmless) |
 //! | `articles:create` / `remove` / `saveAsset` / `deleteAsset`, `collections:create` / `remove` | mutation | no (would duplicate, or fail with "not found" after a success) |
+//! | `surveys:submitResponse` | mutation | no (a partial response is upserted, but a completed one retried would be stored twice) |
+//! | `surveys:recordImpression`, `carousels:recordImpression` (`shown`), `outboundMessages:trackImpression` | mutation | no (each call inserts an impression row; the SDK sends each once per session) |
 //! | `auth:signIn` (sign-in and refresh), `auth:signOut` | action | no (a refresh consumes its single-use token) |
 //!
 //! "Provably never reached the server" = the TCP connection could not be opened, or the
@@ -91,6 +93,16 @@ pub(crate) const COMMON_ISSUE_BUTTONS: Function = Function::query("commonIssueBu
 
 pub(crate) const LIST_EVENTS: Function = Function::query("events:list");
 pub(crate) const VISITOR_BY_SESSION: Function = Function::query("visitors:getBySession");
+
+// Engagement: surveys, carousels, outbound messages (CONTRACT §13).
+pub(crate) const ACTIVE_SURVEYS: Function = Function::query("surveys:getActiveSurveys");
+pub(crate) const SURVEY_IMPRESSION: Function = Function::mutation("surveys:recordImpression");
+pub(crate) const SUBMIT_SURVEY: Function = Function::mutation("surveys:submitResponse");
+pub(crate) const ACTIVE_CAROUSELS: Function = Function::query("carousels:listActive");
+pub(crate) const CAROUSEL_IMPRESSION: Function = Function::mutation("carousels:recordImpression");
+pub(crate) const ELIGIBLE_OUTBOUND: Function = Function::query("outboundMessages:getEligible");
+pub(crate) const OUTBOUND_IMPRESSION: Function =
+    Function::mutation("outboundMessages:trackImpression");
 
 pub(crate) const DISCOVERY_METADATA: Function = Function::query("discovery:getMetadata");
 

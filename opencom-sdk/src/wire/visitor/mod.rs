@@ -3,13 +3,16 @@
 pub(crate) mod ai_agent;
 pub(crate) mod articles;
 pub(crate) mod automation_settings;
+pub(crate) mod carousels;
 pub(crate) mod collections;
 pub(crate) mod common_issue_buttons;
 pub(crate) mod conversations;
 pub(crate) mod messages;
 pub(crate) mod messenger_settings;
 pub(crate) mod office_hours;
+pub(crate) mod outbound_messages;
 pub(crate) mod suggestions;
+pub(crate) mod surveys;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub(crate) mod ticket_forms;
