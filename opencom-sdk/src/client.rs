@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::ai_agent::AiAgentClient;
 use crate::client_events::{ClientEvents, EventBus};
 use crate::clock::Clock;
 use crate::config::{
@@ -19,6 +20,7 @@ use crate::engagement::carousels::CarouselsClient;
 use crate::engagement::impressions::ImpressionLog;
 use crate::engagement::outbound::OutboundClient;
 use crate::engagement::surveys::SurveysClient;
+use crate::engagement::{ChecklistsClient, ToursClient};
 use crate::error::Result;
 use crate::events::EventsClient;
 use crate::export::ExportSummary;
@@ -418,6 +420,9 @@ sub_client_debug!(
     SurveysClient,
     CarouselsClient,
     OutboundClient,
+    ChecklistsClient,
+    ToursClient,
+    AiAgentClient,
 );
 
 impl Opencom {
@@ -588,6 +593,27 @@ impl Opencom {
     /// Tickets: `client.tickets()`.
     pub fn tickets(&self) -> TicketsClient<'_> {
         TicketsClient {
+            ctx: &self.inner.ctx,
+        }
+    }
+
+    /// Onboarding checklists and their progress: `client.checklists()`.
+    pub fn checklists(&self) -> ChecklistsClient<'_> {
+        ChecklistsClient {
+            ctx: &self.inner.ctx,
+        }
+    }
+
+    /// Product tours and the visitor's progress through them: `client.tours()`.
+    pub fn tours(&self) -> ToursClient<'_> {
+        ToursClient {
+            ctx: &self.inner.ctx,
+        }
+    }
+
+    /// The AI agent's answers, feedback and handoff to a human: `client.ai_agent()`.
+    pub fn ai_agent(&self) -> AiAgentClient<'_> {
+        AiAgentClient {
             ctx: &self.inner.ctx,
         }
     }

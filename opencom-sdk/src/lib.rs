@@ -53,6 +53,7 @@
 //!   sign-in, the inbox and the visitor directory.
 //! - [`identity::user_hash`] computes the identity-verification HMAC — on your server.
 
+mod ai_agent;
 mod attributes;
 mod backoff;
 mod client;
@@ -91,6 +92,9 @@ mod wire;
 #[cfg(feature = "workspace")]
 pub mod workspace;
 
+pub use ai_agent::{
+    AiAgentClient, AiAnswer, AiFeedback, AiSource, AiSourceKind, Handoff, MAX_HANDOFF_REASON_CHARS,
+};
 pub use attributes::{AttributeValue, Attributes};
 pub use client::{Opencom, OpencomBuilder, SessionClient};
 pub use client_events::{ClientEvent, ClientEvents};
@@ -116,6 +120,15 @@ pub use engagement::outbound::{
 pub use engagement::surveys::{
     AnswerValue, QuestionKind, Survey, SurveyAnswer, SurveyFormat, SurveyImpression,
     SurveyQuestion, SurveyStep, SurveyTrigger, SurveyTriggers, SurveysClient,
+};
+pub use engagement::{
+    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason, DisplayMode,
+    ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour, TourProgress, TourStatus,
+    TourStep, ToursClient,
+};
+pub use engagement::{
+    AttributeCondition, Checklist, ChecklistProgress, ChecklistTask, ChecklistsClient,
+    CompletionType, EligibleChecklist, TaskAction, MAX_CHECKLISTS,
 };
 pub use error::{Error, Result};
 pub use error_source::ErrorSource;

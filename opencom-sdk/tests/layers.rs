@@ -47,6 +47,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "messenger",
             "engagement",
             "export",
+            "engagement",
+            "ai_agent",
         ],
     ),
     ("facade", &["event_pump", "client", "workspace"]),

@@ -19,6 +19,11 @@
 //! | `articles:create` / `remove` / `saveAsset` / `deleteAsset`, `collections:create` / `remove` | mutation | no (would duplicate, or fail with "not found" after a success) |
 //! | `surveys:submitResponse` | mutation | no (a partial response is upserted, but a completed one retried would be stored twice) |
 //! | `surveys:recordImpression`, `carousels:recordImpression` (`shown`), `outboundMessages:trackImpression` | mutation | no (each call inserts an impression row; the SDK sends each once per session) |
+//! | `checklists:completeTask` / `uncompleteTask` | mutation | yes (adds / removes a task id in a set) |
+//! | `tourProgress:start` / `complete` / `dismiss` / `dismissPermanently` / `snooze` / `restart` | mutation | yes (upsert / set the status to a value) |
+//! | `tourProgress:advance` / `skipStep` | mutation | no (moves one step further each time) |
+//! | `aiAgent:submitFeedback` | mutation | yes (sets a field to a value) |
+//! | `aiAgent:handoffToHuman` | mutation | no (inserts the handoff message each time) |
 //! | `auth:signIn` (sign-in and refresh), `auth:signOut` | action | no (a refresh consumes its single-use token) |
 //!
 //! "Provably never reached the server" = the TCP connection could not be opened, or the
@@ -166,3 +171,30 @@ pub(crate) const REMOVE_COLLECTION: Function = Function::mutation("collections:r
 pub(crate) const REORDER_COLLECTION: Function =
     Function::idempotent_mutation("collections:reorder");
 pub(crate) const LIST_COLLECTION_HIERARCHY: Function = Function::query("collections:listHierarchy");
+
+pub(crate) const CHECKLISTS_ELIGIBLE: Function = Function::query("checklists:getEligible");
+pub(crate) const CHECKLIST_PROGRESS: Function = Function::query("checklists:getProgress");
+pub(crate) const CHECKLIST_ALL_PROGRESS: Function = Function::query("checklists:getAllProgress");
+pub(crate) const CHECKLIST_COMPLETE_TASK: Function =
+    Function::idempotent_mutation("checklists:completeTask");
+pub(crate) const CHECKLIST_UNCOMPLETE_TASK: Function =
+    Function::idempotent_mutation("checklists:uncompleteTask");
+
+pub(crate) const TOURS_LIST_ALL: Function = Function::query("tours:listAll");
+pub(crate) const TOUR_ACTIVE: Function = Function::query("tourProgress:getActive");
+pub(crate) const TOUR_AVAILABLE: Function = Function::query("tourProgress:getAvailableTours");
+pub(crate) const TOUR_START: Function = Function::idempotent_mutation("tourProgress:start");
+pub(crate) const TOUR_ADVANCE: Function = Function::mutation("tourProgress:advance");
+pub(crate) const TOUR_SKIP_STEP: Function = Function::mutation("tourProgress:skipStep");
+pub(crate) const TOUR_COMPLETE: Function = Function::idempotent_mutation("tourProgress:complete");
+pub(crate) const TOUR_DISMISS: Function = Function::idempotent_mutation("tourProgress:dismiss");
+pub(crate) const TOUR_DISMISS_PERMANENTLY: Function =
+    Function::idempotent_mutation("tourProgress:dismissPermanently");
+pub(crate) const TOUR_SNOOZE: Function = Function::idempotent_mutation("tourProgress:snooze");
+pub(crate) const TOUR_RESTART: Function = Function::idempotent_mutation("tourProgress:restart");
+
+pub(crate) const AI_CONVERSATION_RESPONSES: Function =
+    Function::query("aiAgent:getConversationResponses");
+pub(crate) const AI_SUBMIT_FEEDBACK: Function =
+    Function::idempotent_mutation("aiAgent:submitFeedback");
+pub(crate) const AI_HANDOFF: Function = Function::mutation("aiAgent:handoffToHuman");
