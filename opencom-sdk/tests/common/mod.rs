@@ -181,3 +181,25 @@ where
         .expect("the stream is open")
         .expect("a snapshot, not an error")
 }
+
+/// The next event a domain published, skipping what the events stream's pump reports about the
+/// live queries (connection, unread total, received messages); fails instead of hanging.
+pub async fn next_domain_event(
+    events: &mut opencom_sdk::ClientEvents,
+) -> Option<opencom_sdk::ClientEvent> {
+    use opencom_sdk::ClientEvent;
+    tokio::time::timeout(LIVE_LIMIT, async {
+        loop {
+            match futures::StreamExt::next(events).await {
+                Some(
+                    ClientEvent::ConnectionChanged { .. }
+                    | ClientEvent::UnreadChanged { .. }
+                    | ClientEvent::MessageReceived { .. },
+                ) => continue,
+                other => return other,
+            }
+        }
+    })
+    .await
+    .expect("an event within the limit")
+}

@@ -94,9 +94,7 @@ async fn impressions_are_recorded_and_shown_only_once() {
         .all(|r| r["sessionId"] == session.session_id.as_str()
             && r["visitorId"] == session.visitor_id.as_str()));
     assert_eq!(h.calls_to("outboundMessages:trackImpression").len(), 4);
-    let first = tokio::time::timeout(LIVE_LIMIT, events.next())
-        .await
-        .unwrap();
+    let first = common::next_domain_event(&mut events).await;
     assert_eq!(
         first,
         Some(ClientEvent::OutboundMessageShown {

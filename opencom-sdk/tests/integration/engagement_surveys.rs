@@ -87,9 +87,7 @@ async fn the_demo_survey_is_typed_and_each_impression_is_recorded_once() {
     assert_eq!(h.calls_to("surveys:recordImpression").len(), 2);
 
     // One SurveyShown, for the first `shown` only.
-    let first = tokio::time::timeout(LIVE_LIMIT, events.next())
-        .await
-        .unwrap();
+    let first = common::next_domain_event(&mut events).await;
     assert_eq!(
         first,
         Some(ClientEvent::SurveyShown {
@@ -103,9 +101,7 @@ async fn the_demo_survey_is_typed_and_each_impression_is_recorded_once() {
         .track("probe", Default::default())
         .await
         .unwrap();
-    let next = tokio::time::timeout(LIVE_LIMIT, events.next())
-        .await
-        .unwrap();
+    let next = common::next_domain_event(&mut events).await;
     assert_eq!(
         next,
         Some(ClientEvent::EventTracked {
