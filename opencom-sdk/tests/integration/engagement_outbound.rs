@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use crate::common;
 
-use common::{next_snapshot, Harness, LIVE_LIMIT};
-use futures::StreamExt;
+use common::{next_snapshot, Harness};
 use opencom_sdk::{ClientEvent, Delivery, Error, MemoryStorage, OutboundAction, OutboundKind};
 use serde_json::json;
 
