@@ -478,7 +478,11 @@ impl SessionManager {
             session_token: creds.token.clone(),
             visitor_id: Some(creds.visitor_id.clone()),
         };
-        let answer = match self.transport.call(ValidateSessionToken::FUNCTION, &args).await {
+        let answer = match self
+            .transport
+            .call(ValidateSessionToken::FUNCTION, &args)
+            .await
+        {
             Ok(value) => wire::decode::<Validity>(ValidateSessionToken::FUNCTION, value),
             Err(e) => Err(e.into()),
         };

@@ -184,7 +184,11 @@ pub struct Visitor {
 
 impl From<VisitorDoc> for Visitor {
     fn from(doc: VisitorDoc) -> Self {
-        let custom_attributes = match doc.custom_attributes.as_ref().map(AttributeValue::from_json) {
+        let custom_attributes = match doc
+            .custom_attributes
+            .as_ref()
+            .map(AttributeValue::from_json)
+        {
             Some(AttributeValue::Map(m)) => m,
             _ => Attributes::new(),
         };

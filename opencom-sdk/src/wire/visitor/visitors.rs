@@ -125,7 +125,10 @@ mod tests {
             json!({"visitorId": "v1", "sessionToken": "wst_x"})
         );
         assert_eq!(
-            serde_json::to_value(GetBySession { session_id: "ses_1" }).unwrap(),
+            serde_json::to_value(GetBySession {
+                session_id: "ses_1"
+            })
+            .unwrap(),
             json!({"sessionId": "ses_1"})
         );
     }
