@@ -645,3 +645,32 @@ impl StoredUser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_user_becomes_the_profile_fields_of_boot_and_identify() {
+        let user = StoredUser {
+            email: Some("a@b.c".into()),
+            name: None,
+            user_id: Some("u1".into()),
+            user_hash: Some(Secret::new("ab".repeat(32))),
+            custom_attributes: Some(serde_json::json!({"plan": "pro"})),
+        };
+        assert_eq!(
+            serde_json::to_value(user.wire_fields()).unwrap(),
+            serde_json::json!({"email": "a@b.c", "externalUserId": "u1",
+                "userHash": "ab".repeat(32), "customAttributes": {"plan": "pro"}})
+        );
+        let empty_attributes = StoredUser {
+            custom_attributes: Some(serde_json::json!({})),
+            ..StoredUser::default()
+        };
+        assert_eq!(
+            serde_json::to_value(empty_attributes.wire_fields()).unwrap(),
+            serde_json::json!({})
+        );
+    }
+}

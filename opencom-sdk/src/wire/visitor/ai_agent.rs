@@ -44,8 +44,8 @@ impl Call for GenerateResponse<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::wire::{decode, VisitorAuth};
+    use crate::wire::decode;
+    use crate::wire::visitor::test_support::{assert_decode_errors, workspace_auth};
     use serde_json::json;
 
     #[test]
@@ -58,13 +58,7 @@ mod tests {
             json!({"workspaceId": "ws1"})
         );
         let generate = GenerateResponse {
-            auth: WorkspaceAuth {
-                workspace_id: "ws1",
-                visitor: VisitorAuth {
-                    visitor_id: "v1".into(),
-                    session_token: Secret::new("wst_x"),
-                },
-            },
+            auth: workspace_auth(),
             conversation_id: "c1",
             query: "help",
         };
@@ -83,13 +77,9 @@ mod tests {
         )
         .unwrap();
         assert!(!settings.enabled);
-        for bad in [json!({}), json!({"enabled": "yes"}), json!(null)] {
-            let err = decode::<PublicSettings>(fns::AI_PUBLIC_SETTINGS, bad).unwrap_err();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(
-                err.to_string().contains("aiAgent:getPublicSettings"),
-                "{err}"
-            );
-        }
+        assert_decode_errors::<PublicSettings>(
+            fns::AI_PUBLIC_SETTINGS,
+            vec![json!({}), json!({"enabled": "yes"}), json!(null)],
+        );
     }
 }

@@ -108,23 +108,14 @@ pub(crate) struct ConversationDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
     use crate::wire::decode;
+    use crate::wire::visitor::test_support::{
+        assert_decode_errors, visitor_auth as auth, workspace_auth as ws,
+    };
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_x"),
-        }
-    }
 
     #[test]
     fn arguments_serialize_to_the_contract_fields() {
-        let ws = || WorkspaceAuth {
-            workspace_id: "ws1",
-            visitor: auth(),
-        };
         let expected = json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x"});
         assert_eq!(
             serde_json::to_value(GetOrCreate { auth: ws() }).unwrap(),
@@ -174,12 +165,10 @@ mod tests {
         no_created.as_object_mut().unwrap().remove("createdAt");
         let mut bad_status = good.clone();
         bad_status["status"] = json!(1);
-        for bad in [json!({}), no_created, bad_status] {
-            let err = decode::<ConversationDoc>(fns::GET_OR_CREATE_CONVERSATION, bad).unwrap_err();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(err.to_string().contains("getOrCreateForVisitor"), "{err}");
-        }
-        let err = decode::<Vec<ConversationDoc>>(fns::LIST_CONVERSATIONS, json!({})).unwrap_err();
-        assert!(err.to_string().contains("listByVisitor"), "{err}");
+        assert_decode_errors::<ConversationDoc>(
+            fns::GET_OR_CREATE_CONVERSATION,
+            vec![json!({}), no_created, bad_status],
+        );
+        assert_decode_errors::<Vec<ConversationDoc>>(fns::LIST_CONVERSATIONS, vec![json!({})]);
     }
 }

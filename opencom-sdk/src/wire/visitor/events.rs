@@ -60,19 +60,9 @@ impl Call for List<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::wire::{decode, VisitorAuth};
+    use crate::wire::decode;
+    use crate::wire::visitor::test_support::{assert_decode_errors, workspace_auth as auth};
     use serde_json::json;
-
-    fn auth() -> WorkspaceAuth<'static> {
-        WorkspaceAuth {
-            workspace_id: "ws1",
-            visitor: VisitorAuth {
-                visitor_id: "v1".into(),
-                session_token: Secret::new("wst_x"),
-            },
-        }
-    }
 
     #[test]
     fn arguments_serialize_to_the_contract_fields() {
@@ -138,12 +128,8 @@ mod tests {
             decode::<Option<String>>(fns::TRACK_AUTO, json!(null)).unwrap(),
             None
         );
-        let err = decode::<String>(fns::TRACK, json!(null)).unwrap_err();
-        assert!(err.to_string().contains("events:track"), "{err}");
-        let err = decode::<Option<String>>(fns::TRACK_AUTO, json!(7)).unwrap_err();
-        assert!(matches!(err, crate::Error::Decode { .. }));
-        assert!(err.to_string().contains("events:trackAutoEvent"), "{err}");
-        let err = decode::<Vec<Value>>(fns::LIST_EVENTS, json!({})).unwrap_err();
-        assert!(err.to_string().contains("events:list"), "{err}");
+        assert_decode_errors::<String>(fns::TRACK, vec![json!(null), json!({})]);
+        assert_decode_errors::<Option<String>>(fns::TRACK_AUTO, vec![json!(7), json!([])]);
+        assert_decode_errors::<Vec<Value>>(fns::LIST_EVENTS, vec![json!({}), json!(null)]);
     }
 }

@@ -75,16 +75,9 @@ pub(crate) struct AttachmentDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
     use crate::wire::decode;
+    use crate::wire::visitor::test_support::{assert_decode_errors, visitor_auth as auth};
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_x"),
-        }
-    }
 
     #[test]
     fn arguments_serialize_to_the_contract_fields() {
@@ -130,12 +123,10 @@ mod tests {
         no_sender.as_object_mut().unwrap().remove("senderId");
         let mut bad_size = good.clone();
         bad_size["attachments"][0]["size"] = json!("3");
-        for bad in [json!({}), json!([no_sender]), json!([bad_size])] {
-            let err = decode::<Vec<MessageDoc>>(fns::LIST_MESSAGES, bad).unwrap_err();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(err.to_string().contains("messages:list"), "{err}");
-        }
-        let err = decode::<String>(fns::SEND_MESSAGE, json!(null)).unwrap_err();
-        assert!(err.to_string().contains("messages:send"), "{err}");
+        assert_decode_errors::<Vec<MessageDoc>>(
+            fns::LIST_MESSAGES,
+            vec![json!({}), json!([no_sender]), json!([bad_size])],
+        );
+        assert_decode_errors::<String>(fns::SEND_MESSAGE, vec![json!(null), json!(1)]);
     }
 }

@@ -6,5 +6,7 @@ pub(crate) mod events;
 pub(crate) mod messages;
 pub(crate) mod reporting;
 pub(crate) mod support_attachments;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub(crate) mod visitors;
 pub(crate) mod widget_sessions;

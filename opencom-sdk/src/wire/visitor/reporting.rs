@@ -50,16 +50,9 @@ impl Call for SubmitCsat<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
     use crate::wire::decode;
+    use crate::wire::visitor::test_support::{assert_decode_errors, visitor_auth as auth};
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_x"),
-        }
-    }
 
     #[test]
     fn arguments_serialize_to_the_contract_fields() {
@@ -98,17 +91,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.reason, "disabled");
-        for bad in [
-            json!({"reason": "disabled"}),
-            json!({"eligible": true}),
-            json!({"eligible": "yes", "reason": "eligible"}),
-        ] {
-            let err = decode::<CsatAnswer>(fns::CSAT_ELIGIBILITY, bad).unwrap_err();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(
-                err.to_string().contains("reporting:getCsatEligibility"),
-                "{err}"
-            );
-        }
+        assert_decode_errors::<CsatAnswer>(
+            fns::CSAT_ELIGIBILITY,
+            vec![
+                json!({"reason": "disabled"}),
+                json!({"eligible": true}),
+                json!({"eligible": "yes", "reason": "eligible"}),
+            ],
+        );
     }
 }

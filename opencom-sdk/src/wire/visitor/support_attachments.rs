@@ -63,19 +63,9 @@ impl Call for FinalizeUpload<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::wire::{decode, VisitorAuth};
+    use crate::wire::decode;
+    use crate::wire::visitor::test_support::{assert_decode_errors, workspace_auth as auth};
     use serde_json::json;
-
-    fn auth() -> WorkspaceAuth<'static> {
-        WorkspaceAuth {
-            workspace_id: "ws1",
-            visitor: VisitorAuth {
-                visitor_id: "v1".into(),
-                session_token: Secret::new("wst_x"),
-            },
-        }
-    }
 
     #[test]
     fn arguments_serialize_to_the_contract_fields() {
@@ -115,20 +105,16 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(rejected, Finalized::Rejected { .. }));
-        for bad in [
-            json!({"status": "staged", "fileName": "a.png", "mimeType": "image/png", "size": 3}),
-            json!({"status": "weird"}),
-            json!({"status": "rejected"}),
-        ] {
-            let err = decode::<Finalized>(fns::FINALIZE_UPLOAD, bad).unwrap_err();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(
-                err.to_string()
-                    .contains("supportAttachments:finalizeUpload"),
-                "{err}"
-            );
-        }
-        let err = decode::<String>(fns::GENERATE_UPLOAD_URL, json!(null)).unwrap_err();
-        assert!(err.to_string().contains("generateUploadUrl"), "{err}");
+        assert_decode_errors::<Finalized>(
+            fns::FINALIZE_UPLOAD,
+            vec![
+                json!({"status": "staged", "fileName": "a.png", "mimeType": "image/png",
+                    "size": 3}),
+                json!({"status": "weird"}),
+                json!({"status": "rejected"}),
+            ],
+        );
+        assert_decode_errors::<String>(fns::GENERATE_UPLOAD_URL, vec![json!(null)]);
+        assert_decode_errors::<StoredFile>(fns::GENERATE_UPLOAD_URL, vec![json!({"id": "x"})]);
     }
 }

@@ -77,14 +77,8 @@ mod tests {
     use super::*;
     use crate::secret::Secret;
     use crate::wire::decode;
+    use crate::wire::visitor::test_support::{assert_decode_errors, visitor_auth as auth};
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_x"),
-        }
-    }
 
     #[test]
     fn identify_serializes_to_the_contract_fields() {
@@ -137,14 +131,13 @@ mod tests {
     fn a_malformed_visitor_is_a_decode_error_naming_the_function() {
         let doc: VisitorDoc = decode(fns::IDENTIFY, json!({"_id": "v1"})).unwrap();
         assert!(!doc.identity_verified);
-        for bad in [
-            json!(null),
-            json!({"email": "a@b.c"}),
-            json!({"_id": "v1", "identityVerified": "yes"}),
-        ] {
-            let err = decode::<VisitorDoc>(fns::IDENTIFY, bad).unwrap_err();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(err.to_string().contains("visitors:identify"), "{err}");
-        }
+        assert_decode_errors::<VisitorDoc>(
+            fns::IDENTIFY,
+            vec![
+                json!(null),
+                json!({"email": "a@b.c"}),
+                json!({"_id": "v1", "identityVerified": "yes"}),
+            ],
+        );
     }
 }

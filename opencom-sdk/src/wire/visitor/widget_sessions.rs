@@ -172,6 +172,7 @@ impl Call for ValidateSessionToken<'_> {
 mod tests {
     use super::*;
     use crate::wire::decode;
+    use crate::wire::visitor::test_support::assert_decode_errors;
     use serde_json::json;
 
     #[test]
@@ -276,22 +277,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.visitor.id, "v1");
-        for bad in [
-            json!({"visitor": {}, "sessionToken": "wst_x", "expiresAt": 1.0}),
-            json!({"visitor": {"_id": "v1"}, "expiresAt": 1.0}),
-            json!({"visitor": {"_id": "v1"}, "sessionToken": "wst_x", "expiresAt": "soon"}),
-        ] {
-            let err = decode::<Booted>(fns::BOOT, bad).err().unwrap();
-            assert!(matches!(err, crate::Error::Decode { .. }));
-            assert!(err.to_string().contains("widgetSessions:boot"), "{err}");
-        }
-        let err = decode::<Refreshed>(fns::REFRESH, json!({"sessionToken": "wst_x"}))
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("widgetSessions:refresh"), "{err}");
-        let err = decode::<Validity>(fns::VALIDATE_SESSION, json!({"reason": "x"}))
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("validateSessionToken"), "{err}");
+        assert_decode_errors::<Booted>(
+            fns::BOOT,
+            vec![
+                json!({"visitor": {}, "sessionToken": "wst_x", "expiresAt": 1.0}),
+                json!({"visitor": {"_id": "v1"}, "expiresAt": 1.0}),
+                json!({"visitor": {"_id": "v1"}, "sessionToken": "wst_x", "expiresAt": "soon"}),
+            ],
+        );
+        assert_decode_errors::<Refreshed>(
+            fns::REFRESH,
+            vec![json!({"sessionToken": "wst_x"}), json!({"expiresAt": 1.0})],
+        );
+        assert_decode_errors::<Validity>(fns::VALIDATE_SESSION, vec![json!({"reason": "x"})]);
     }
 }
