@@ -186,8 +186,7 @@ impl From<VisitorDoc> for Visitor {
     fn from(doc: VisitorDoc) -> Self {
         let custom_attributes = match doc
             .custom_attributes
-            .as_ref()
-            .map(AttributeValue::from_json)
+            .map(|m| AttributeValue::from_json(&serde_json::Value::Object(m)))
         {
             Some(AttributeValue::Map(m)) => m,
             _ => Attributes::new(),

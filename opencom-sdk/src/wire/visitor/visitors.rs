@@ -57,7 +57,8 @@ pub(crate) struct VisitorDoc {
     /// Absent until an identify carried a user hash: absent means not verified.
     #[serde(default)]
     pub(crate) identity_verified: bool,
-    pub(crate) custom_attributes: Option<Value>,
+    /// A record when present (a non-object is a decode error).
+    pub(crate) custom_attributes: Option<serde_json::Map<String, Value>>,
 }
 
 /// `visitors:getBySession`: `Doc<visitors> | null`, kept whole (the data export writes it as is).
@@ -137,6 +138,7 @@ mod tests {
                 json!(null),
                 json!({"email": "a@b.c"}),
                 json!({"_id": "v1", "identityVerified": "yes"}),
+                json!({"_id": "v1", "customAttributes": ["plan"]}),
             ],
         );
     }
