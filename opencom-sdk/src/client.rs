@@ -713,14 +713,19 @@ impl Opencom {
         crate::discovery::discover(&self.inner.ctx).await
     }
 
-    /// Reads `discovery:getMetadata` over the functions API.
+    /// Reads `discovery:getMetadata` over the functions API: the deployment's metadata object
+    /// (`{version, name, features, ..}`). An answer that is not an object is an
+    /// [`Error::Decode`](crate::Error::Decode).
     pub async fn metadata(&self) -> Result<Value> {
-        Ok(self
+        let value = self
             .inner
             .ctx
             .transport
             .call(fns::DISCOVERY_METADATA, &crate::wire::NoArgs {})
-            .await?)
+            .await?;
+        let metadata: serde_json::Map<String, Value> =
+            crate::wire::decode(fns::DISCOVERY_METADATA, value)?;
+        Ok(Value::Object(metadata))
     }
 }
 

@@ -21,19 +21,3 @@ pub(crate) fn required(doc: &Value, key: &str, what: &str) -> Result<String> {
         message: format!("{what} without `{key}`"),
     })
 }
-
-/// Decodes every element of an array answer.
-pub(crate) fn list<T>(
-    value: &Value,
-    what: &str,
-    decode: impl Fn(&Value) -> Result<T>,
-) -> Result<Vec<T>> {
-    value
-        .as_array()
-        .ok_or_else(|| Error::Decode {
-            message: format!("expected a list of {what}"),
-        })?
-        .iter()
-        .map(decode)
-        .collect()
-}

@@ -1,13 +1,11 @@
 //! Events: `events:track` and screen views (`events:trackAutoEvent`).
 
-use serde_json::{json, Map, Value};
-
 use crate::attributes::{to_json_object, validate_event_properties, AttributeValue, Attributes};
 use std::sync::Arc;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
+use crate::wire::visitor::events::{Track, TrackAuto};
 
 /// The result of tracking an automatic event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,31 +44,23 @@ impl EventsClient<'_> {
         }
         validate_event_properties(&properties)?;
         let props = (!properties.is_empty()).then(|| to_json_object(&properties));
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
-            .ctx
-            .session
-            .call(fns::TRACK, |creds| {
-                let mut args = base_args(&workspace_id, creds);
-                args.insert("name".into(), json!(name));
-                if let Some(p) = &props {
-                    args.insert("properties".into(), p.clone());
-                }
-                args
-            })
-            .await?;
-        let event_id = value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::Decode {
-                message: "events:track did not return an id".into(),
-            })?;
+        let workspace_id = &self.ctx.config.workspace_id;
         self.ctx
-            .bus
-            .publish(crate::client_events::ClientEvent::EventTracked {
-                name: name.to_owned(),
-            });
-        Ok(event_id)
+            .session
+            .request(|creds| Track {
+                auth: creds.workspace(workspace_id),
+                session_id: creds.session_id.clone(),
+                name,
+                properties: props.as_ref(),
+            })
+            .await
+            .inspect(|_| {
+                self.ctx
+                    .bus
+                    .publish(crate::client_events::ClientEvent::EventTracked {
+                        name: name.to_owned(),
+                    });
+            })
     }
 
     /// Tracks a screen view (`events:trackAutoEvent`, `eventType: "screen_view"`,
@@ -92,21 +82,7 @@ impl EventsClient<'_> {
         let mut props = Attributes::new();
         props.insert("screenName".into(), AttributeValue::from(screen_name));
         let props = to_json_object(&props);
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
-            .ctx
-            .session
-            .call(fns::TRACK_AUTO, |creds| {
-                let mut args = base_args(&workspace_id, creds);
-                args.insert("eventType".into(), json!("screen_view"));
-                args.insert("properties".into(), props.clone());
-                args
-            })
-            .await?;
-        Ok(match value {
-            Value::String(event_id) => TrackOutcome::Recorded { event_id },
-            _ => TrackOutcome::RateLimited,
-        })
+        self.track_auto("screen_view", Some(&props)).await
     }
 }
 
@@ -114,25 +90,29 @@ impl EventsClient<'_> {
     /// Sends an app-lifecycle auto event (`session_start` on foreground, `session_end` on
     /// background), as Opencom's own React Native SDK does.
     pub(crate) async fn track_lifecycle(&self, event_type: &'static str) -> Result<TrackOutcome> {
-        let workspace_id = self.ctx.config.workspace_id.clone();
-        let value = self
+        self.track_auto(event_type, None).await
+    }
+
+    /// `events:trackAutoEvent`; `null` is the server dropping it (no visitor, or rate limited).
+    async fn track_auto(
+        &self,
+        event_type: &str,
+        properties: Option<&serde_json::Value>,
+    ) -> Result<TrackOutcome> {
+        let workspace_id = &self.ctx.config.workspace_id;
+        let event_id = self
             .ctx
             .session
-            .call(fns::TRACK_AUTO, |creds| {
-                let mut args = base_args(&workspace_id, creds);
-                args.insert("eventType".into(), json!(event_type));
-                args
+            .request(|creds| TrackAuto {
+                auth: creds.workspace(workspace_id),
+                session_id: creds.session_id.clone(),
+                event_type,
+                properties,
             })
             .await?;
-        Ok(match value {
-            Value::String(event_id) => TrackOutcome::Recorded { event_id },
-            _ => TrackOutcome::RateLimited,
+        Ok(match event_id {
+            Some(event_id) => TrackOutcome::Recorded { event_id },
+            None => TrackOutcome::RateLimited,
         })
     }
-}
-
-fn base_args(workspace_id: &str, creds: &crate::session::Credentials) -> Map<String, Value> {
-    let mut args = creds.workspace_args(workspace_id);
-    args.insert("sessionId".into(), json!(creds.session_id));
-    args
 }

@@ -3,12 +3,20 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::session::Credentials;
+use crate::transport::Function;
 use crate::wire::functions as fns;
+use crate::wire::visitor::conversations::ListByVisitor;
+use crate::wire::visitor::events;
+use crate::wire::visitor::messages;
+use crate::wire::visitor::visitors::GetBySession;
+use crate::wire::{self, Call, VisitorAuth, WorkspaceAuth};
 
 /// The export format's version; bumped on any incompatible change.
 pub const EXPORT_SCHEMA_VERSION: u32 = 1;
@@ -55,11 +63,45 @@ impl<W: AsyncWrite + Unpin> Out<'_, W> {
     }
 }
 
-fn array(value: Value) -> Vec<Value> {
-    match value {
-        Value::Array(items) => items,
-        _ => Vec::new(),
-    }
+/// The `_id` every Convex document has: the export keeps documents whole and reads only this.
+#[derive(Deserialize)]
+struct DocumentId {
+    #[serde(rename = "_id")]
+    id: String,
+}
+
+fn id_of(function: Function, doc: &Value) -> Result<String> {
+    wire::decode::<DocumentId>(function, doc.clone()).map(|d| d.id)
+}
+
+/// `tickets:listByVisitor`, kept whole. (Ticket argument structs live here until the tickets
+/// domain has its wire file.)
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListTickets<'a> {
+    #[serde(flatten)]
+    auth: WorkspaceAuth<'a>,
+}
+
+/// `tickets:getComments` without internal notes, kept whole.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TicketComments<'a> {
+    #[serde(flatten)]
+    auth: VisitorAuth,
+    ticket_id: &'a str,
+    include_internal: bool,
+}
+
+/// A session-bearing call whose answer is a list of documents kept whole: anything but an
+/// array is a decode error naming the function.
+async fn documents<F, A>(ctx: &Context, function: Function, args: F) -> Result<Vec<Value>>
+where
+    F: Fn(&Credentials) -> A,
+    A: Serialize,
+{
+    let value = ctx.session.call(function, args).await?;
+    wire::decode(function, value)
 }
 
 /// Writes the export. See [`crate::Opencom::export_my_data`].
@@ -72,11 +114,12 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     let mut out = Out { writer, bytes: 0 };
     let mut summary = ExportSummary::default();
 
-    let mut by_session = Map::new();
-    by_session.insert("sessionId".into(), json!(creds.session_id));
+    let by_session = GetBySession {
+        session_id: &creds.session_id,
+    };
     let visitor = ctx
         .transport
-        .call(fns::VISITOR_BY_SESSION, &by_session)
+        .call(GetBySession::FUNCTION, &by_session)
         .await?;
     out.raw(&format!(
         "{{\"schemaVersion\":{EXPORT_SCHEMA_VERSION},\"exportedAt\":{},\"workspaceId\":",
@@ -88,27 +131,17 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     out.value(&visitor).await?;
 
     out.raw(",\"conversations\":[").await?;
-    let conversations = ctx
-        .session
-        .call(fns::LIST_CONVERSATIONS, |c| c.workspace_args(&ws))
+    let conversations = documents(ctx, ListByVisitor::FUNCTION, |c| ListByVisitor {
+        auth: c.workspace(&ws),
+    })
+    .await?;
+    for (i, conversation) in conversations.into_iter().enumerate() {
+        let id = id_of(ListByVisitor::FUNCTION, &conversation)?;
+        let messages = documents(ctx, messages::List::FUNCTION, |c| messages::List {
+            auth: c.visitor(),
+            conversation_id: &id,
+        })
         .await?;
-    for (i, conversation) in array(conversations).into_iter().enumerate() {
-        let Some(id) = conversation
-            .get("_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
-            continue;
-        };
-        let messages = ctx
-            .session
-            .call(fns::LIST_MESSAGES, |c| {
-                let mut args = c.visitor_args();
-                args.insert("conversationId".into(), json!(id));
-                args
-            })
-            .await?;
-        let messages = array(messages);
         summary.conversations += 1;
         summary.messages += messages.len();
         if i > 0 {
@@ -119,24 +152,19 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     }
 
     out.raw("],\"tickets\":[").await?;
-    let tickets = ctx
-        .session
-        .call(fns::LIST_TICKETS, |c| c.workspace_args(&ws))
+    let tickets = documents(ctx, fns::LIST_TICKETS, |c| ListTickets {
+        auth: c.workspace(&ws),
+    })
+    .await?;
+    for (i, ticket) in tickets.into_iter().enumerate() {
+        let id = id_of(fns::LIST_TICKETS, &ticket)?;
+        let comments = documents(ctx, fns::TICKET_COMMENTS, |c| TicketComments {
+            auth: c.visitor(),
+            ticket_id: &id,
+            include_internal: false,
+        })
         .await?;
-    for (i, ticket) in array(tickets).into_iter().enumerate() {
-        let Some(id) = ticket.get("_id").and_then(Value::as_str).map(str::to_owned) else {
-            continue;
-        };
-        let comments = ctx
-            .session
-            .call(fns::TICKET_COMMENTS, |c| {
-                let mut args = c.visitor_args();
-                args.insert("ticketId".into(), json!(id));
-                args.insert("includeInternal".into(), json!(false));
-                args
-            })
-            .await?;
-        let comments: Vec<Value> = array(comments)
+        let comments: Vec<Value> = comments
             .into_iter()
             .filter(|c| c.get("isInternal").and_then(Value::as_bool) != Some(true))
             .collect();
@@ -149,15 +177,11 @@ pub(crate) async fn export<W: AsyncWrite + Unpin>(
     }
 
     out.raw("],\"events\":").await?;
-    let events = ctx
-        .session
-        .call(fns::LIST_EVENTS, |c| {
-            let mut args = c.workspace_args(&ws);
-            args.insert("limit".into(), json!(10_000));
-            args
-        })
-        .await?;
-    let events = array(events);
+    let events = documents(ctx, events::List::FUNCTION, |c| events::List {
+        auth: c.workspace(&ws),
+        limit: Some(10_000),
+    })
+    .await?;
     summary.events = events.len();
     out.value(&Value::Array(events)).await?;
     out.raw("}").await?;

@@ -256,7 +256,7 @@ impl MessengerClient<'_> {
         let args = ai_agent::GetPublicSettings {
             workspace_id: self.workspace_id(),
         };
-        Ok(self.cached(&args, "ai").await?.0)
+        Ok(self.cached(&args, "ai").await?.1)
     }
 
     /// Quick-start buttons.

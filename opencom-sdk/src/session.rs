@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::attributes::AttributeValue;
@@ -14,7 +14,10 @@ use crate::error::server_message::{classify, ServerFailure};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::transport::{ConvexHttp, Function, TransportError};
-use crate::wire::functions as fns;
+use crate::wire::visitor::widget_sessions::{
+    Boot, Booted, ClientFields, Refresh, Refreshed, Revoke, UserFields, ValidateSessionToken,
+    Validity,
+};
 use crate::wire::{self, Call, VisitorAuth, WorkspaceAuth};
 
 /// Refresh when less than this share of the token's lifetime remains (Opencom's
@@ -106,14 +109,6 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    /// `{visitorId, sessionToken}`: how visitor-facing functions authenticate.
-    pub(crate) fn visitor_args(&self) -> Map<String, Value> {
-        let mut args = Map::new();
-        args.insert("visitorId".into(), json!(self.visitor_id));
-        args.insert("sessionToken".into(), json!(self.token.expose()));
-        args
-    }
-
     /// `{visitorId, sessionToken}` for a typed argument struct.
     pub(crate) fn visitor(&self) -> VisitorAuth {
         VisitorAuth {
@@ -128,13 +123,6 @@ impl Credentials {
             workspace_id,
             visitor: self.visitor(),
         }
-    }
-
-    /// [`visitor_args`](Self::visitor_args) plus `workspaceId`.
-    pub(crate) fn workspace_args(&self, workspace_id: &str) -> Map<String, Value> {
-        let mut args = self.visitor_args();
-        args.insert("workspaceId".into(), json!(workspace_id));
-        args
     }
 }
 
@@ -378,42 +366,34 @@ impl SessionManager {
     async fn boot(&self, st: &mut State) -> Result<()> {
         let session = st.session.get_or_insert_with(StoredSession::fresh).clone();
         let cfg = &self.config;
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(cfg.workspace_id));
-        args.insert("sessionId".into(), json!(session.session_id));
-        if let Some(visitor_id) = &session.visitor_id {
-            args.insert("existingVisitorId".into(), json!(visitor_id));
-        }
-        if let Some(user) = &session.user {
-            insert_user_fields(&mut args, user);
-        }
-        insert_client_fields(&mut args, cfg);
+        let args = Boot {
+            workspace_id: &cfg.workspace_id,
+            session_id: &session.session_id,
+            existing_visitor_id: session.visitor_id.as_deref(),
+            user: session
+                .user
+                .as_ref()
+                .map(StoredUser::wire_fields)
+                .unwrap_or_default(),
+            client: ClientFields::from_config(cfg),
+        };
         let (sent_at, sent_wall) = (self.instant(), self.now());
         let value = self
             .transport
-            .call(fns::BOOT, &args)
+            .call(Boot::FUNCTION, &args)
             .await
             .map_err(Error::from)?;
-        let visitor_id = value
-            .pointer("/visitor/_id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| decode("boot: no visitor._id"))?;
-        let token = value
-            .get("sessionToken")
-            .and_then(Value::as_str)
-            .ok_or_else(|| decode("boot: no sessionToken"))?;
-        let expires_at = value
-            .get("expiresAt")
-            .and_then(Value::as_f64)
-            .ok_or_else(|| decode("boot: no expiresAt"))?;
+        let booted: Booted = wire::decode(Boot::FUNCTION, value)?;
+        let (visitor_id, token, expires_at) =
+            (booted.visitor.id, booted.session_token, booted.expires_at);
+        tracing::info!(visitor_id = visitor_id.as_str(), "session booted");
         let updated = StoredSession {
-            visitor_id: Some(visitor_id.to_owned()),
-            token: Some(Secret::new(token)),
+            visitor_id: Some(visitor_id),
+            token: Some(token),
             expires_at: Some(expires_at),
             issued_at: Some(sent_wall),
             ..session
         };
-        tracing::info!(visitor_id, "session booted");
         self.persist(&updated).await;
         st.session = Some(updated);
         st.deadline = Some(Deadline::received(sent_at, sent_wall, expires_at));
@@ -430,21 +410,18 @@ impl SessionManager {
         let Some(token) = &session.token else {
             return self.boot(st).await;
         };
-        let mut args = Map::new();
-        args.insert("sessionToken".into(), json!(token.expose()));
+        let args = Refresh {
+            session_token: token.clone(),
+        };
         let (sent_at, sent_wall) = (self.instant(), self.now());
-        match self.transport.call(fns::REFRESH, &args).await {
+        match self.transport.call(Refresh::FUNCTION, &args).await {
             Ok(value) => {
-                let token = value
-                    .get("sessionToken")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| decode("refresh: no sessionToken"))?;
-                let expires_at = value
-                    .get("expiresAt")
-                    .and_then(Value::as_f64)
-                    .ok_or_else(|| decode("refresh: no expiresAt"))?;
+                let Refreshed {
+                    session_token: token,
+                    expires_at,
+                } = wire::decode(Refresh::FUNCTION, value)?;
                 let updated = StoredSession {
-                    token: Some(Secret::new(token)),
+                    token: Some(token),
                     expires_at: Some(expires_at),
                     issued_at: Some(sent_wall),
                     ..session
@@ -482,12 +459,21 @@ impl SessionManager {
     /// Asks the server whether the token is still valid (never throws server-side). When the
     /// question itself fails we assume valid, so a network blip never throws a session away.
     async fn token_is_valid(&self, creds: &Credentials) -> bool {
-        let mut args = Map::new();
-        args.insert("workspaceId".into(), json!(self.config.workspace_id));
-        args.insert("sessionToken".into(), json!(creds.token.expose()));
-        args.insert("visitorId".into(), json!(creds.visitor_id));
-        match self.transport.call(fns::VALIDATE_SESSION, &args).await {
-            Ok(value) => value.get("valid").and_then(Value::as_bool).unwrap_or(true),
+        let args = ValidateSessionToken {
+            workspace_id: &self.config.workspace_id,
+            session_token: creds.token.clone(),
+            visitor_id: Some(creds.visitor_id.clone()),
+        };
+        let answer = match self
+            .transport
+            .call(ValidateSessionToken::FUNCTION, &args)
+            .await
+        {
+            Ok(value) => wire::decode::<Validity>(ValidateSessionToken::FUNCTION, value),
+            Err(e) => Err(e.into()),
+        };
+        match answer {
+            Ok(validity) => validity.valid,
             Err(_) => true,
         }
     }
@@ -587,9 +573,10 @@ impl SessionManager {
             self.load(&mut st).await?;
         }
         if let Some(token) = st.session.as_ref().and_then(|s| s.token.clone()) {
-            let mut args = Map::new();
-            args.insert("sessionToken".into(), json!(token.expose()));
-            if let Err(e) = self.transport.call(fns::REVOKE, &args).await {
+            let args = Revoke {
+                session_token: token,
+            };
+            if let Err(e) = self.transport.call(Revoke::FUNCTION, &args).await {
                 // The token dies by expiry anyway; nothing of it is kept locally.
                 tracing::warn!(error = %e, "could not revoke the session token");
             }
@@ -617,73 +604,22 @@ impl SessionManager {
     }
 }
 
-fn decode(what: &str) -> Error {
-    Error::Decode {
-        message: what.to_owned(),
-    }
-}
-
-/// Adds the user's profile fields (as `boot` and `identify` take them).
-pub(crate) fn insert_user_fields(args: &mut Map<String, Value>, user: &StoredUser) {
-    let fields = [
-        ("email", &user.email),
-        ("name", &user.name),
-        ("externalUserId", &user.user_id),
-    ];
-    for (name, value) in fields {
-        if let Some(v) = value {
-            args.insert(name.into(), json!(v));
-        }
-    }
-    if let Some(hash) = &user.user_hash {
-        args.insert("userHash".into(), json!(hash.expose()));
-    }
-    if let Some(attrs) = &user.custom_attributes {
-        if attrs.as_object().is_some_and(|m| !m.is_empty()) {
-            args.insert("customAttributes".into(), attrs.clone());
-        }
-    }
-}
-
-/// Adds `device`, `origin` and the client metadata configured on the builder.
-fn insert_client_fields(args: &mut Map<String, Value>, cfg: &Config) {
-    if let Some(device) = device_json(cfg) {
-        args.insert("device".into(), device);
-    }
-    if let Some(origin) = &cfg.origin {
-        args.insert("origin".into(), json!(origin));
-    }
-    let client = [
-        ("clientType", &cfg.client.client_type),
-        ("clientVersion", &cfg.client.client_version),
-        ("clientIdentifier", &cfg.client.client_identifier),
-    ];
-    for (name, value) in client {
-        if let Some(v) = value {
-            args.insert(name.into(), json!(v));
-        }
-    }
-}
-
-/// The `device` object with only the four validator fields, or None when nothing is set.
-pub(crate) fn device_json(cfg: &Config) -> Option<Value> {
-    let device = cfg.device.as_ref()?;
-    let mut map = Map::new();
-    let fields = [
-        ("browser", &device.browser),
-        ("os", &device.os),
-        ("deviceType", &device.device_type),
-        ("platform", &device.platform),
-    ];
-    for (name, value) in fields {
-        if let Some(v) = value {
-            map.insert(name.into(), json!(v));
-        }
-    }
-    (!map.is_empty()).then_some(Value::Object(map))
-}
-
 impl StoredUser {
+    /// The profile fields `boot` and `identify` send. Custom attributes only when they are a
+    /// non-empty object.
+    pub(crate) fn wire_fields(&self) -> UserFields<'_> {
+        UserFields {
+            email: self.email.as_deref(),
+            name: self.name.as_deref(),
+            external_user_id: self.user_id.as_deref(),
+            user_hash: self.user_hash.as_ref(),
+            custom_attributes: self
+                .custom_attributes
+                .as_ref()
+                .filter(|attrs| attrs.as_object().is_some_and(|m| !m.is_empty())),
+        }
+    }
+
     pub(crate) fn custom_attributes(&self) -> crate::Attributes {
         match self
             .custom_attributes
@@ -693,5 +629,34 @@ impl StoredUser {
             Some(AttributeValue::Map(map)) => map,
             _ => crate::Attributes::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_user_becomes_the_profile_fields_of_boot_and_identify() {
+        let user = StoredUser {
+            email: Some("a@b.c".into()),
+            name: None,
+            user_id: Some("u1".into()),
+            user_hash: Some(Secret::new("ab".repeat(32))),
+            custom_attributes: Some(serde_json::json!({"plan": "pro"})),
+        };
+        assert_eq!(
+            serde_json::to_value(user.wire_fields()).unwrap(),
+            serde_json::json!({"email": "a@b.c", "externalUserId": "u1",
+                "userHash": "ab".repeat(32), "customAttributes": {"plan": "pro"}})
+        );
+        let empty_attributes = StoredUser {
+            custom_attributes: Some(serde_json::json!({})),
+            ..StoredUser::default()
+        };
+        assert_eq!(
+            serde_json::to_value(empty_attributes.wire_fields()).unwrap(),
+            serde_json::json!({})
+        );
     }
 }

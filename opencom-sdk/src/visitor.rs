@@ -1,16 +1,14 @@
 //! The visitor: identify (with identity verification), heartbeat, profile.
 
-use serde_json::{json, Value};
-
 use crate::attributes::{to_json_object, validate_custom_attributes, AttributeValue, Attributes};
 use std::sync::Arc;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::session::{insert_user_fields, StoredUser};
-use crate::wire::functions as fns;
-use crate::wire::visitor::visitors::Heartbeat;
+use crate::session::StoredUser;
+use crate::wire::visitor::visitors::{Heartbeat, Identify, VisitorDoc};
+use crate::wire::visitor::widget_sessions::Device;
 
 /// Who the visitor is, for [`VisitorClient::identify`].
 ///
@@ -184,31 +182,24 @@ pub struct Visitor {
     pub custom_attributes: Attributes,
 }
 
-impl Visitor {
-    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        let id = doc
-            .get("_id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::Decode {
-                message: "visitor without _id".into(),
-            })?;
-        let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
-        let custom_attributes = match doc.get("customAttributes").map(AttributeValue::from_json) {
+impl From<VisitorDoc> for Visitor {
+    fn from(doc: VisitorDoc) -> Self {
+        let custom_attributes = match doc
+            .custom_attributes
+            .map(|m| AttributeValue::from_json(&serde_json::Value::Object(m)))
+        {
             Some(AttributeValue::Map(m)) => m,
             _ => Attributes::new(),
         };
-        Ok(Self {
-            id: id.to_owned(),
-            readable_id: text("readableId"),
-            email: text("email"),
-            name: text("name"),
-            user_id: text("externalUserId"),
-            identity_verified: doc
-                .get("identityVerified")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+        Self {
+            id: doc.id,
+            readable_id: doc.readable_id,
+            email: doc.email,
+            name: doc.name,
+            user_id: doc.external_user_id,
+            identity_verified: doc.identity_verified,
             custom_attributes,
-        })
+        }
     }
 }
 
@@ -240,22 +231,17 @@ impl VisitorClient<'_> {
         user.validate()?;
         let stored = user.to_stored();
         let cfg = &self.ctx.config;
-        let value = self
+        let visitor: Visitor = self
             .ctx
             .session
-            .call(fns::IDENTIFY, |creds| {
-                let mut args = creds.visitor_args();
-                insert_user_fields(&mut args, &stored);
-                if let Some(device) = crate::session::device_json(cfg) {
-                    args.insert("device".into(), device);
-                }
-                if let Some(origin) = &cfg.origin {
-                    args.insert("origin".into(), json!(origin));
-                }
-                args
+            .request(|creds| Identify {
+                auth: creds.visitor(),
+                user: stored.wire_fields(),
+                device: Device::from_config(cfg),
+                origin: cfg.origin.as_deref(),
             })
-            .await?;
-        let visitor = Visitor::from_json(&value)?;
+            .await?
+            .into();
         self.ctx.session.adopt_identity(&visitor.id, stored).await;
         Ok(visitor)
     }

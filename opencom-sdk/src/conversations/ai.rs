@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
-
 use super::outbox::OutboxItem;
 use crate::context::Context;
-use crate::wire::functions as fns;
+use crate::wire::visitor::ai_agent::{GenerateResponse, GetPublicSettings, PublicSettings};
+use crate::wire::{self, Call};
 
 /// How long the AI settings are trusted before asking again.
 const SETTINGS_TTL_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -32,10 +31,15 @@ pub(crate) async fn ai_enabled(ctx: &Context, cache: &AiSettingsCache) -> bool {
             }
         }
     }
-    let mut args = Map::new();
-    args.insert("workspaceId".into(), json!(ctx.config.workspace_id));
-    let enabled = match ctx.transport.call(fns::AI_PUBLIC_SETTINGS, &args).await {
-        Ok(settings) => settings.get("enabled").and_then(Value::as_bool) != Some(false),
+    let args = GetPublicSettings {
+        workspace_id: &ctx.config.workspace_id,
+    };
+    let settings = match ctx.transport.call(GetPublicSettings::FUNCTION, &args).await {
+        Ok(value) => wire::decode::<PublicSettings>(GetPublicSettings::FUNCTION, value),
+        Err(e) => Err(e.into()),
+    };
+    let enabled = match settings {
+        Ok(settings) => settings.enabled,
         Err(e) => {
             tracing::debug!(error = %e, "could not read the AI settings");
             return false;
@@ -58,14 +62,13 @@ pub(crate) fn after_visitor_message(ctx: &Arc<Context>, item: &OutboxItem, wante
     let query = item.content.clone();
     tokio::spawn(async move {
         let Some(ctx) = weak.upgrade() else { return };
-        let workspace_id = ctx.config.workspace_id.clone();
+        let workspace_id = &ctx.config.workspace_id;
         let result = ctx
             .session
-            .call(fns::AI_GENERATE_RESPONSE, |c| {
-                let mut args = c.workspace_args(&workspace_id);
-                args.insert("conversationId".into(), json!(conversation_id));
-                args.insert("query".into(), json!(query));
-                args
+            .request(|c| GenerateResponse {
+                auth: c.workspace(workspace_id),
+                conversation_id: &conversation_id,
+                query: &query,
             })
             .await;
         if let Err(e) = result {

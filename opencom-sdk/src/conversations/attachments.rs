@@ -3,11 +3,14 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::wire::functions as fns;
+use crate::wire::visitor::support_attachments::{
+    FinalizeUpload, Finalized, GenerateUploadUrl, StoredFile,
+};
+use crate::wire::{self, Call};
 
 /// At most this many bytes per file (10 MiB).
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
@@ -133,16 +136,17 @@ pub(crate) async fn upload(
     };
     check_size(bytes.len() as u64)?;
     let mime = mime.unwrap_or_else(|| mime_for(&file_name)).to_owned();
-    let workspace_id = ctx.config.workspace_id.clone();
-    let base = |creds: &crate::session::Credentials| creds.workspace_args(&workspace_id);
+    let workspace_id = &ctx.config.workspace_id;
 
-    let upload_url = ctx.session.call(fns::GENERATE_UPLOAD_URL, base).await?;
-    let upload_url = upload_url.as_str().ok_or_else(|| Error::Decode {
-        message: "generateUploadUrl did not return a URL".into(),
-    })?;
+    let upload_url = ctx
+        .session
+        .request(|c| GenerateUploadUrl {
+            auth: c.workspace(workspace_id),
+        })
+        .await?;
     let (status, body) = ctx
         .transport
-        .upload(upload_url, &mime, bytes, ctx.config.request_timeout * 4)
+        .upload(&upload_url, &mime, bytes, ctx.config.request_timeout * 4)
         .await?;
     let body: Value = serde_json::from_slice(&body).map_err(|e| Error::Decode {
         message: format!("upload answer: {e}"),
@@ -152,54 +156,32 @@ pub(crate) async fn upload(
             message: format!("upload refused with HTTP {status}"),
         });
     }
-    let storage_id = body
-        .get("storageId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Decode {
-            message: "upload answer without storageId".into(),
-        })?
-        .to_owned();
+    // The storage answers the URL `generateUploadUrl` gave: a decode error names that function.
+    let StoredFile { storage_id } = wire::decode(GenerateUploadUrl::FUNCTION, body)?;
 
     let finalized = ctx
         .session
-        .call(fns::FINALIZE_UPLOAD, |creds| {
-            let mut args = base(creds);
-            args.insert("storageId".into(), json!(storage_id));
-            args.insert("fileName".into(), json!(file_name));
-            args
+        .request(|c| FinalizeUpload {
+            auth: c.workspace(workspace_id),
+            storage_id: &storage_id,
+            file_name: Some(&file_name),
         })
         .await?;
-    match finalized.get("status").and_then(Value::as_str) {
-        Some("staged") => Ok(UploadedAttachment {
-            id: finalized
-                .get("attachmentId")
-                .and_then(Value::as_str)
-                .ok_or_else(|| Error::Decode {
-                    message: "staged upload without attachmentId".into(),
-                })?
-                .to_owned(),
-            file_name: finalized
-                .get("fileName")
-                .and_then(Value::as_str)
-                .unwrap_or(&file_name)
-                .to_owned(),
-            mime_type: finalized
-                .get("mimeType")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            size: finalized.get("size").and_then(Value::as_f64).unwrap_or(0.0) as u64,
+    match finalized {
+        Finalized::Staged {
+            attachment_id,
+            file_name,
+            mime_type,
+            size,
+        } => Ok(UploadedAttachment {
+            id: attachment_id,
+            file_name,
+            mime_type,
+            size: size.max(0.0) as u64,
         }),
-        Some("rejected") => Err(Error::InvalidInput {
+        Finalized::Rejected { message } => Err(Error::InvalidInput {
             field: "attachment".into(),
-            reason: finalized
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("the server rejected the file")
-                .to_owned(),
-        }),
-        _ => Err(Error::Decode {
-            message: "finalizeUpload returned an unknown status".into(),
+            reason: message,
         }),
     }
 }

@@ -8,13 +8,14 @@ pub(crate) mod outbox;
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
-
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::session::Credentials;
 use crate::wire::functions as fns;
-use crate::wire::visitor::conversations::{self, TotalUnread};
+use crate::wire::visitor::conversations::{
+    self, Create, GetOrCreate, ListByVisitor, MarkAsRead, TotalUnread,
+};
+use crate::wire::visitor::messages::List;
+use crate::wire::visitor::reporting::{self, SubmitCsat};
 use outbox::Outbox;
 
 use attachments::{AttachmentSource, UploadedAttachment};
@@ -30,46 +31,51 @@ pub struct ConversationsClient<'a> {
 }
 
 impl ConversationsClient<'_> {
-    fn workspace_args(&self, creds: &Credentials) -> Map<String, Value> {
-        creds.workspace_args(&self.ctx.config.workspace_id)
-    }
-
     /// The visitor's conversations, newest activity first, each with its last message
     /// (`conversations:listByVisitor`).
     pub async fn list(&self) -> Result<Vec<Conversation>> {
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let docs = self
             .ctx
             .session
-            .call(fns::LIST_CONVERSATIONS, |c| self.workspace_args(c))
+            .request(|c| ListByVisitor {
+                auth: c.workspace(workspace_id),
+            })
             .await?;
-        Conversation::list_from_json(&value)
+        Ok(Conversation::list(docs))
     }
 
     /// The visitor's first open conversation, or a new one (with the workspace's greeting).
     pub async fn get_or_create(&self) -> Result<Conversation> {
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let doc = self
             .ctx
             .session
-            .call(fns::GET_OR_CREATE_CONVERSATION, |c| self.workspace_args(c))
+            .request(|c| GetOrCreate {
+                auth: c.workspace(workspace_id),
+            })
             .await?;
-        Conversation::from_json(&value)
+        Ok(doc.into())
     }
 
     /// Starts a new conversation (`conversations:createForVisitor`).
     pub async fn create(&self) -> Result<Conversation> {
-        let value = self
+        let workspace_id = &self.ctx.config.workspace_id;
+        let doc = self
             .ctx
             .session
-            .call(fns::CREATE_CONVERSATION, |c| self.workspace_args(c))
+            .request(|c| Create {
+                auth: c.workspace(workspace_id),
+            })
             .await?;
-        Conversation::from_json(&value)
+        Ok(doc.into())
     }
 
     /// One conversation, or `None` when it does not exist or is not this visitor's
     /// (`conversations:get`, which takes no session token).
     pub async fn get(&self, conversation_id: &str) -> Result<Option<Conversation>> {
         check_id("conversation_id", conversation_id)?;
-        let value = self
+        let doc = self
             .ctx
             .session
             .request(|c| conversations::Get {
@@ -77,26 +83,22 @@ impl ConversationsClient<'_> {
                 visitor_id: Some(c.visitor_id.clone()),
             })
             .await?;
-        if value.is_null() {
-            return Ok(None);
-        }
-        Conversation::from_json(&value).map(Some)
+        Ok(doc.map(Conversation::from))
     }
 
     /// All messages of a conversation, oldest first, with sender names and attachments
     /// (`messages:list`; the server has no pagination).
     pub async fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
         check_id("conversation_id", conversation_id)?;
-        let value = self
+        let docs = self
             .ctx
             .session
-            .call(fns::LIST_MESSAGES, |c| {
-                let mut args = c.visitor_args();
-                args.insert("conversationId".into(), json!(conversation_id));
-                args
+            .request(|c| List {
+                auth: c.visitor(),
+                conversation_id,
             })
             .await?;
-        Message::list_from_json(&value)
+        Ok(Message::list(docs))
     }
 
     /// Queues a message: it is persisted in the outbox first (so it survives a crash or a
@@ -144,11 +146,10 @@ impl ConversationsClient<'_> {
         check_id("conversation_id", conversation_id)?;
         self.ctx
             .session
-            .call(fns::MARK_READ, |c| {
-                let mut args = c.visitor_args();
-                args.insert("id".into(), json!(conversation_id));
-                args.insert("readerType".into(), json!("visitor"));
-                args
+            .request(|c| MarkAsRead {
+                auth: c.visitor(),
+                id: conversation_id,
+                reader_type: "visitor",
             })
             .await
             .map(|_| ())
@@ -170,26 +171,14 @@ impl ConversationsClient<'_> {
     /// Whether the conversation can be rated now.
     pub async fn csat_eligibility(&self, conversation_id: &str) -> Result<CsatEligibility> {
         check_id("conversation_id", conversation_id)?;
-        let value = self
-            .ctx
+        self.ctx
             .session
-            .call(fns::CSAT_ELIGIBILITY, |c| {
-                let mut args = c.visitor_args();
-                args.insert("conversationId".into(), json!(conversation_id));
-                args
+            .request(|c| reporting::CsatEligibility {
+                auth: c.visitor(),
+                conversation_id,
             })
-            .await?;
-        Ok(CsatEligibility {
-            eligible: value
-                .get("eligible")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            reason: value
-                .get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-        })
+            .await
+            .map(CsatEligibility::from)
     }
 
     /// Rates a closed conversation, 1 to 5 (checked before sending), with optional feedback.
@@ -203,16 +192,14 @@ impl ConversationsClient<'_> {
         if !(1..=5).contains(&rating) {
             return Err(Error::invalid("rating", "must be between 1 and 5"));
         }
+        let feedback = feedback.filter(|t| !t.trim().is_empty());
         self.ctx
             .session
-            .call(fns::SUBMIT_CSAT, |c| {
-                let mut args = c.visitor_args();
-                args.insert("conversationId".into(), json!(conversation_id));
-                args.insert("rating".into(), json!(rating));
-                if let Some(text) = feedback.filter(|t| !t.trim().is_empty()) {
-                    args.insert("feedback".into(), json!(text));
-                }
-                args
+            .request(|c| SubmitCsat {
+                auth: c.visitor(),
+                conversation_id,
+                rating,
+                feedback,
             })
             .await
             .map(|_| ())

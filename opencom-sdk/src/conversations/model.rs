@@ -1,10 +1,15 @@
-//! Conversation, message and attachment types, decoded leniently from Convex documents
-//! (unknown fields ignored, unknown enum values kept as `Other`).
+//! Conversation, message and attachment types, decoded from Convex documents through the wire
+//! types (unknown fields ignored, unknown enum values kept as `Other`, a missing required field
+//! an [`Error::Decode`](crate::Error::Decode)).
 
 use serde_json::Value;
 
-use crate::doc::{number, required, text};
 use crate::error::Result;
+use crate::wire::functions as fns;
+use crate::wire::visitor::conversations::ConversationDoc;
+use crate::wire::visitor::messages::{AttachmentDoc, MessageDoc};
+use crate::wire::visitor::reporting::CsatAnswer;
+use crate::wire::{self};
 
 /// A conversation's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,74 +143,85 @@ pub struct Conversation {
     pub last_message: Option<Message>,
 }
 
+impl From<AttachmentDoc> for Attachment {
+    fn from(doc: AttachmentDoc) -> Self {
+        Self {
+            id: doc.id,
+            file_name: doc.file_name,
+            mime_type: doc.mime_type,
+            size: doc.size.max(0.0) as u64,
+            url: doc.url,
+        }
+    }
+}
+
 impl Attachment {
+    /// Decodes one attachment's metadata (`{_id, fileName, mimeType, size, url?}`, as
+    /// `messages:list` and the ticket functions attach it); errors name `messages:list`.
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        Ok(Self {
-            id: required(doc, "_id", "attachment")?,
-            file_name: text(doc, "fileName").unwrap_or_else(|| "attachment".into()),
-            mime_type: text(doc, "mimeType").unwrap_or_default(),
-            size: number(doc, "size").unwrap_or(0.0).max(0.0) as u64,
-            url: text(doc, "url"),
-        })
+        wire::decode::<AttachmentDoc>(fns::LIST_MESSAGES, doc.clone()).map(Self::from)
+    }
+}
+
+impl From<MessageDoc> for Message {
+    fn from(doc: MessageDoc) -> Self {
+        Self {
+            id: doc.id,
+            conversation_id: doc.conversation_id,
+            sender_id: doc.sender_id,
+            sender_type: SenderType::parse(&doc.sender_type),
+            sender_name: doc.sender_name,
+            content: doc.content,
+            created_at: doc.created_at,
+            attachments: doc.attachments.into_iter().map(Attachment::from).collect(),
+            delivery: DeliveryState::Sent,
+            local_id: None,
+        }
     }
 }
 
 impl Message {
-    pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        let attachments = match doc.get("attachments").and_then(Value::as_array) {
-            Some(items) => items
-                .iter()
-                .map(Attachment::from_json)
-                .collect::<Result<Vec<_>>>()?,
-            None => Vec::new(),
-        };
-        Ok(Self {
-            id: required(doc, "_id", "message")?,
-            conversation_id: required(doc, "conversationId", "message")?,
-            sender_id: text(doc, "senderId").unwrap_or_default(),
-            sender_type: SenderType::parse(
-                doc.get("senderType").and_then(Value::as_str).unwrap_or(""),
-            ),
-            sender_name: text(doc, "senderName"),
-            content: text(doc, "content").unwrap_or_default(),
-            created_at: number(doc, "createdAt")
-                .or_else(|| number(doc, "_creationTime"))
-                .unwrap_or(0.0),
-            attachments,
-            delivery: DeliveryState::Sent,
-            local_id: None,
-        })
-    }
-
     /// Decodes the array `messages:list` returns.
     pub(crate) fn list_from_json(value: &Value) -> Result<Vec<Self>> {
-        crate::doc::list(value, "messages", Self::from_json)
+        Ok(Self::list(wire::decode(fns::LIST_MESSAGES, value.clone())?))
+    }
+
+    pub(crate) fn list(docs: Vec<MessageDoc>) -> Vec<Self> {
+        docs.into_iter().map(Self::from).collect()
+    }
+}
+
+impl From<ConversationDoc> for Conversation {
+    fn from(doc: ConversationDoc) -> Self {
+        Self {
+            id: doc.id,
+            status: ConversationStatus::parse(&doc.status),
+            created_at: doc.created_at,
+            updated_at: doc.updated_at,
+            last_message_at: doc.last_message_at,
+            unread_count: doc.unread_by_visitor.unwrap_or(0.0).max(0.0) as u32,
+            subject: doc.subject,
+            last_message: doc.last_message.map(Message::from),
+        }
     }
 }
 
 impl Conversation {
+    /// Decodes one conversation document; errors name `conversations:get`.
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
-        let last_message = match doc.get("lastMessage") {
-            Some(v) if !v.is_null() => Some(Message::from_json(v)?),
-            _ => None,
-        };
-        Ok(Self {
-            id: required(doc, "_id", "conversation")?,
-            status: ConversationStatus::parse(
-                doc.get("status").and_then(Value::as_str).unwrap_or(""),
-            ),
-            created_at: number(doc, "createdAt").unwrap_or(0.0),
-            updated_at: number(doc, "updatedAt").unwrap_or(0.0),
-            last_message_at: number(doc, "lastMessageAt"),
-            unread_count: number(doc, "unreadByVisitor").unwrap_or(0.0).max(0.0) as u32,
-            subject: text(doc, "subject"),
-            last_message,
-        })
+        wire::decode::<ConversationDoc>(fns::GET_CONVERSATION, doc.clone()).map(Self::from)
     }
 
     /// Decodes the array `conversations:listByVisitor` returns.
     pub(crate) fn list_from_json(value: &Value) -> Result<Vec<Self>> {
-        crate::doc::list(value, "conversations", Self::from_json)
+        Ok(Self::list(wire::decode(
+            fns::LIST_CONVERSATIONS,
+            value.clone(),
+        )?))
+    }
+
+    pub(crate) fn list(docs: Vec<ConversationDoc>) -> Vec<Self> {
+        docs.into_iter().map(Self::from).collect()
     }
 }
 
@@ -219,6 +235,15 @@ pub struct CsatEligibility {
     pub reason: String,
 }
 
+impl From<CsatAnswer> for CsatEligibility {
+    fn from(answer: CsatAnswer) -> Self {
+        Self {
+            eligible: answer.eligible,
+            reason: answer.reason,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,7 +254,7 @@ mod tests {
         let msg = json!({"_creationTime": 1795333226160.001, "_id": "m1", "attachments": [],
             "content": "Hi! How can we help you today?", "conversationId": "c1",
             "createdAt": 1795333226160.0, "senderId": "system", "senderType": "bot"});
-        let m = Message::from_json(&msg).unwrap();
+        let m = Message::list_from_json(&json!([msg])).unwrap().remove(0);
         assert_eq!(m.sender_type, SenderType::Bot);
         assert_eq!(m.delivery, DeliveryState::Sent);
         let conv = json!({"_id": "c1", "status": "open", "createdAt": 1.0, "updatedAt": 2.0,
@@ -239,6 +264,15 @@ mod tests {
         assert_eq!(c.status, ConversationStatus::Open);
         assert!(c.last_message.is_some());
         assert!(Conversation::from_json(&json!({"status": "open"})).is_err());
+        let mut no_content = msg.clone();
+        no_content.as_object_mut().unwrap().remove("content");
+        let err = Message::list_from_json(&json!([no_content])).unwrap_err();
+        assert!(matches!(err, crate::Error::Decode { .. }));
+        assert!(err.to_string().contains("messages:list"), "{err}");
+        let err = Conversation::from_json(&json!({"_id": "c1", "status": "open"})).unwrap_err();
+        assert!(err.to_string().contains("conversations:get"), "{err}");
+        let err = Attachment::from_json(&json!({"_id": "a1", "fileName": "a.png"})).unwrap_err();
+        assert!(matches!(err, crate::Error::Decode { .. }));
         assert_eq!(
             ConversationStatus::parse("weird"),
             ConversationStatus::Other("weird".into())

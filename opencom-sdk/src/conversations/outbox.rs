@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use tokio::sync::watch;
 
 use super::ai::AiSettingsCache;
@@ -23,7 +22,7 @@ use super::model::{DeliveryState, Message, SenderType};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::task::TaskGuard;
-use crate::wire::functions as fns;
+use crate::wire::visitor::messages::{List, SendMessage};
 
 /// Consecutive failures after which a conversation's queue pauses.
 pub const MAX_FAILURES: u32 = 8;
@@ -504,15 +503,14 @@ impl Outbox {
 
     /// Finds `item` among the server's messages after this device's cursor.
     async fn reconcile(&self, ctx: &Context, item: &OutboxItem) -> Result<Option<String>> {
-        let value = ctx
+        let docs = ctx
             .session
-            .call(fns::LIST_MESSAGES, |c| {
-                let mut args = c.visitor_args();
-                args.insert("conversationId".into(), json!(item.conversation_id));
-                args
+            .request(|c| List {
+                auth: c.visitor(),
+                conversation_id: &item.conversation_id,
             })
             .await?;
-        let messages = Message::list_from_json(&value)?;
+        let messages = Message::list(docs);
         let (cursor, claimed): (Option<String>, Vec<String>) = {
             let st = self.lock();
             (
@@ -557,25 +555,22 @@ impl Outbox {
         }
         self.set_delivery(&item.local_id, DeliveryState::Sending);
         self.mark_attempted(ctx, item).await;
+        let attachment_ids = (!item.attachment_ids.is_empty()).then_some(&item.attachment_ids[..]);
         let result = ctx
             .session
-            .call(fns::SEND_MESSAGE, |c| {
-                let mut args = c.visitor_args();
-                args.insert("conversationId".into(), json!(item.conversation_id));
-                args.insert("senderId".into(), json!(c.visitor_id));
-                args.insert("senderType".into(), json!("visitor"));
-                args.insert("content".into(), json!(item.content));
-                if !item.attachment_ids.is_empty() {
-                    args.insert("attachmentIds".into(), json!(item.attachment_ids));
-                }
-                args
+            .request(|c| SendMessage {
+                auth: c.visitor(),
+                conversation_id: &item.conversation_id,
+                sender_id: c.visitor_id.clone(),
+                sender_type: "visitor",
+                content: &item.content,
+                attachment_ids,
             })
             .await;
+        // A malformed answer (`Error::Decode`) falls to the last arm and is retried, as before:
+        // the item is marked attempted, so it is reconciled against the server's messages first.
         match result {
-            Ok(Value::String(id)) => Attempt::Sent(id),
-            Ok(_) => Attempt::Retry(Error::Decode {
-                message: "messages:send did not return an id".into(),
-            }),
+            Ok(id) => Attempt::Sent(id),
             Err(
                 e @ (Error::InvalidInput { .. }
                 | Error::NotAuthorized { .. }

@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn arguments_have_the_contract_field_names() {
-        let auth = json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test"});
+        let auth = json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x"});
         assert_args(
             &ListForVisitor {
                 auth: workspace_auth(),

@@ -52,7 +52,7 @@ mod tests {
             &ListHierarchyForVisitor {
                 auth: workspace_auth(),
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test"}),
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x"}),
         );
     }
 

@@ -52,7 +52,7 @@ mod tests {
                 query: "refund",
                 limit: Some(3),
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "origin": "https://app.example", "query": "refund", "limit": 3}),
         );
         assert_args(
@@ -62,7 +62,7 @@ mod tests {
                 query: "refund",
                 limit: None,
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "query": "refund"}),
         );
     }

@@ -1,17 +1,20 @@
-//! Shared checks for the wire tests: an argument struct serializes to exactly the contract's
-//! fields, and a malformed response is an `Error::Decode` naming its function.
+//! Shared by the wire files' unit tests: credentials to flatten, the check that an argument
+//! struct serializes to exactly the contract's fields, and the checks that malformed answers are
+//! decode errors naming the function.
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::Error;
 use crate::secret::Secret;
+use crate::transport::Function;
 use crate::wire::{decode, Call, VisitorAuth, WorkspaceAuth};
 
-/// `{visitorId: "v1", sessionToken: "wst_test"}`.
+/// `{visitorId: "v1", sessionToken: "wst_x"}`.
 pub(crate) fn visitor_auth() -> VisitorAuth {
     VisitorAuth {
         visitor_id: "v1".into(),
-        session_token: Secret::new("wst_test"),
+        session_token: Secret::new("wst_x"),
     }
 }
 
@@ -53,4 +56,18 @@ where
 pub(crate) fn decoded<C: Call>(response: Value) -> C::Output {
     decode::<C::Output>(C::FUNCTION, response)
         .unwrap_or_else(|e| panic!("{}: {e}", C::FUNCTION.path))
+}
+
+/// Every answer in `bad` decodes to `Error::Decode` naming `function`.
+pub(crate) fn assert_decode_errors<T: DeserializeOwned>(function: Function, bad: Vec<Value>) {
+    for value in bad {
+        let shown = value.to_string();
+        match decode::<T>(function, value) {
+            Err(err @ crate::Error::Decode { .. }) => {
+                assert!(err.to_string().contains(function.path), "{err}")
+            }
+            Err(other) => panic!("{shown}: not a decode error: {other}"),
+            Ok(_) => panic!("{shown} decoded"),
+        }
+    }
 }

@@ -178,7 +178,7 @@ mod tests {
                 form_id: Some("f1"),
                 form_data: Some(data),
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "subject": "Refund", "description": "twice", "attachmentIds": ["att1"],
                    "priority": "urgent", "formId": "f1",
                    "formData": {"order": "A-1", "qty": 2.0, "ok": true, "none": null,
@@ -194,21 +194,21 @@ mod tests {
                 form_id: None,
                 form_data: None,
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "subject": "Refund"}),
         );
         assert_args(
             &ListByVisitor {
                 auth: workspace_auth(),
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test"}),
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x"}),
         );
         assert_args(
             &Get {
                 id: "t1",
                 auth: visitor_auth(),
             },
-            json!({"id": "t1", "visitorId": "v1", "sessionToken": "wst_test"}),
+            json!({"id": "t1", "visitorId": "v1", "sessionToken": "wst_x"}),
         );
         assert_args(
             &GetComments {
@@ -217,7 +217,7 @@ mod tests {
                 auth: visitor_auth(),
             },
             json!({"ticketId": "t1", "includeInternal": false, "visitorId": "v1",
-                   "sessionToken": "wst_test"}),
+                   "sessionToken": "wst_x"}),
         );
         assert_args(
             &GetComments {
@@ -225,7 +225,7 @@ mod tests {
                 include_internal: None,
                 auth: visitor_auth(),
             },
-            json!({"ticketId": "t1", "visitorId": "v1", "sessionToken": "wst_test"}),
+            json!({"ticketId": "t1", "visitorId": "v1", "sessionToken": "wst_x"}),
         );
         assert_args(
             &AddComment {
@@ -235,7 +235,7 @@ mod tests {
                 auth: visitor_auth(),
             },
             json!({"ticketId": "t1", "content": "hi", "attachmentIds": ["att1"],
-                   "visitorId": "v1", "sessionToken": "wst_test"}),
+                   "visitorId": "v1", "sessionToken": "wst_x"}),
         );
         assert_args(
             &AddComment {
@@ -245,7 +245,7 @@ mod tests {
                 auth: visitor_auth(),
             },
             json!({"ticketId": "t1", "content": "hi", "visitorId": "v1",
-                   "sessionToken": "wst_test"}),
+                   "sessionToken": "wst_x"}),
         );
     }
 

@@ -113,7 +113,7 @@ mod tests {
                 platform: Platform::Ios,
                 device_id: Some("d1"),
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "token": token, "platform": "ios", "deviceId": "d1"}),
         );
         assert_args(
@@ -123,7 +123,7 @@ mod tests {
                 platform: Platform::Android,
                 device_id: None,
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "token": token, "platform": "android"}),
         );
         assert_args(
@@ -131,7 +131,7 @@ mod tests {
                 auth: workspace_auth(),
                 token,
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "token": token}),
         );
         assert_args(
@@ -140,7 +140,7 @@ mod tests {
                 token,
                 enabled: false,
             },
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "token": token, "enabled": false}),
         );
     }
