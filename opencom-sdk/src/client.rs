@@ -334,10 +334,12 @@ impl OpencomBuilder {
         )
         .map_err(|e: TransportError| BuildError::Http(e.to_string()))?
         .with_max_response_bytes(self.max_response_bytes);
+        let bus = EventBus::default();
         let session = SessionManager::new(
             Arc::clone(&config),
             transport.clone(),
             self.services.clone(),
+            bus.clone(),
         );
         let ctx = Arc::new(Context {
             realtime: Realtime::new(config.realtime, self.live_timeouts, self.handshake_timeout),
@@ -345,7 +347,7 @@ impl OpencomBuilder {
             services: self.services,
             transport,
             session,
-            bus: EventBus::default(),
+            bus,
         });
         Ok(Opencom {
             inner: Arc::new(Inner {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::attributes::AttributeValue;
+use crate::client_events::{ClientEvent, EventBus};
 use crate::config::{Config, Services};
 use crate::error::server_message::{classify, ServerFailure};
 use crate::error::{Error, Result};
@@ -166,6 +167,8 @@ pub(crate) struct SessionManager {
     config: Arc<Config>,
     transport: ConvexHttp,
     services: Services,
+    /// Where `VisitorCreated` and `SessionExpired` are published.
+    bus: EventBus,
     state: Mutex<State>,
     snapshot: RwLock<Option<(String, String)>>,
     /// Bumped whenever the token changes (refresh, re-boot, logout): live queries re-subscribe.
@@ -173,11 +176,17 @@ pub(crate) struct SessionManager {
 }
 
 impl SessionManager {
-    pub(crate) fn new(config: Arc<Config>, transport: ConvexHttp, services: Services) -> Self {
+    pub(crate) fn new(
+        config: Arc<Config>,
+        transport: ConvexHttp,
+        services: Services,
+        bus: EventBus,
+    ) -> Self {
         Self {
             config,
             transport,
             services,
+            bus,
             state: Mutex::new(State::default()),
             snapshot: RwLock::new(None),
             generation_tx: tokio::sync::watch::channel(0).0,
@@ -387,6 +396,11 @@ impl SessionManager {
         let (visitor_id, token, expires_at) =
             (booted.visitor.id, booted.session_token, booted.expires_at);
         tracing::info!(visitor_id = visitor_id.as_str(), "session booted");
+        if session.visitor_id.as_deref() != Some(visitor_id.as_str()) {
+            self.bus.publish(ClientEvent::VisitorCreated {
+                visitor_id: visitor_id.clone(),
+            });
+        }
         let updated = StoredSession {
             visitor_id: Some(visitor_id),
             token: Some(token),
@@ -502,7 +516,10 @@ impl SessionManager {
                 TransportError::Function { message } => match classify(&message) {
                     // A fresh session still mismatching: the call named another tenant's data.
                     mismatch if mismatch.is_mismatch() => mismatch.with_valid_token(),
-                    ServerFailure::Session(_) => Error::SessionExpired,
+                    ServerFailure::Session(_) => {
+                        self.bus.publish(ClientEvent::SessionExpired);
+                        Error::SessionExpired
+                    }
                     other => other.into(),
                 },
                 other => other.into(),

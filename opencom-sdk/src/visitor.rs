@@ -243,6 +243,11 @@ impl VisitorClient<'_> {
             .await?
             .into();
         self.ctx.session.adopt_identity(&visitor.id, stored).await;
+        self.ctx
+            .bus
+            .publish(crate::client_events::ClientEvent::VisitorIdentified {
+                visitor_id: visitor.id.clone(),
+            });
         Ok(visitor)
     }
 

@@ -68,7 +68,13 @@ impl ConversationsClient<'_> {
                 auth: c.workspace(workspace_id),
             })
             .await?;
-        Ok(doc.into())
+        let conversation: Conversation = doc.into();
+        self.ctx
+            .bus
+            .publish(crate::client_events::ClientEvent::ConversationCreated {
+                conversation_id: conversation.id.clone(),
+            });
+        Ok(conversation)
     }
 
     /// One conversation, or `None` when it does not exist or is not this visitor's

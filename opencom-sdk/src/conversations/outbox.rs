@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use super::ai::AiSettingsCache;
 use super::attachments::check_count;
 use super::model::{DeliveryState, Message, SenderType};
+use crate::client_events::ClientEvent;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::task::TaskGuard;
@@ -701,6 +702,15 @@ fn prune_sent(st: &mut State) {
     }
 }
 
+/// `MessageFailed` for an item whose queue paused on `error`.
+fn publish_failure(ctx: &Context, item: &OutboxItem, error: Error) {
+    ctx.bus.publish(ClientEvent::MessageFailed {
+        conversation_id: item.conversation_id.clone(),
+        local_id: item.local_id.clone(),
+        error,
+    });
+}
+
 /// Sends one conversation's items in order until none is left or the queue pauses.
 async fn run_conversation(ctx: Weak<Context>, outbox: Weak<Outbox>, conversation_id: String) {
     loop {
@@ -716,16 +726,23 @@ async fn run_conversation(ctx: Weak<Context>, outbox: Weak<Outbox>, conversation
         match outbox.attempt(&ctx, &item).await {
             Attempt::Sent(message_id) => {
                 outbox.mark_sent(&ctx, &item, &message_id).await;
+                ctx.bus.publish(ClientEvent::MessageSent {
+                    conversation_id: item.conversation_id.clone(),
+                    local_id: item.local_id.clone(),
+                    message_id: message_id.clone(),
+                });
                 super::ai::after_visitor_message(&ctx, &item, wants_ai);
             }
             Attempt::Permanent(error) => {
                 tracing::warn!(error = %error, "message refused; pausing this conversation's queue");
                 outbox.record_failure(&item.local_id, &error, true);
+                publish_failure(&ctx, &item, error);
                 return;
             }
             Attempt::Retry(error) => {
                 if outbox.record_failure(&item.local_id, &error, false) {
                     tracing::warn!(error = %error, "sending keeps failing; pausing this conversation's queue");
+                    publish_failure(&ctx, &item, error);
                     return;
                 }
                 let wait = crate::backoff::outbox_delay(outbox.failures(&item.local_id));

@@ -114,3 +114,79 @@ async fn a_dropped_socket_is_a_connection_change_and_back() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_domains_publish_visitor_conversation_and_message_events() {
+    use crate::common::next_domain_event;
+    use opencom_sdk::{OutgoingMessage, User};
+    use server_mock::{Fault, FaultKind};
+
+    let h = Harness::new().await;
+    let client = h.client();
+    let mut events = client.events_stream();
+    let session = client.start().await.unwrap();
+    assert_eq!(
+        next_domain_event(&mut events).await,
+        Some(ClientEvent::VisitorCreated {
+            visitor_id: session.visitor_id.clone()
+        })
+    );
+    let visitor = client
+        .visitor()
+        .identify(User::new().email("events@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_domain_event(&mut events).await,
+        Some(ClientEvent::VisitorIdentified {
+            visitor_id: visitor.id.clone()
+        })
+    );
+    let conversation = client.conversations().create().await.unwrap();
+    assert_eq!(
+        next_domain_event(&mut events).await,
+        Some(ClientEvent::ConversationCreated {
+            conversation_id: conversation.id.clone()
+        })
+    );
+    let handle = client
+        .conversations()
+        .send(&conversation.id, OutgoingMessage::text("hello"))
+        .await
+        .unwrap();
+    let message_id = handle.sent().await.unwrap();
+    assert_eq!(
+        next_domain_event(&mut events).await,
+        Some(ClientEvent::MessageSent {
+            conversation_id: conversation.id.clone(),
+            local_id: handle.local_id().to_owned(),
+            message_id,
+        })
+    );
+    // A refusal (403: not authorized) pauses the queue: the message failed.
+    h.mock.faults().inject(Fault {
+        only_path: Some("messages:send".into()),
+        kind: FaultKind::Status(403),
+        times: 1,
+    });
+    let refused = client
+        .conversations()
+        .send(&conversation.id, OutgoingMessage::text("refused"))
+        .await
+        .unwrap();
+    match next_domain_event(&mut events).await {
+        Some(ClientEvent::MessageFailed {
+            conversation_id,
+            local_id,
+            error,
+        }) => {
+            assert_eq!(conversation_id, conversation.id);
+            assert_eq!(local_id, refused.local_id());
+            assert!(
+                matches!(error, opencom_sdk::Error::NotAuthorized { .. }),
+                "{error:?}"
+            );
+        }
+        other => panic!("expected MessageFailed, got {other:?}"),
+    }
+}
