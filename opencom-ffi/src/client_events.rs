@@ -15,42 +15,77 @@ use crate::types::ConnectionState;
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum ClientEvent {
     /// A visitor session was booted for a new (anonymous) visitor.
-    VisitorCreated { visitor_id: String },
+    VisitorCreated {
+        /// The new visitor.
+        visitor_id: String,
+    },
     /// `identify` succeeded.
-    VisitorIdentified { visitor_id: String },
+    VisitorIdentified {
+        /// The visitor.
+        visitor_id: String,
+    },
     /// A conversation was created by this client.
-    ConversationCreated { conversation_id: String },
+    ConversationCreated {
+        /// The conversation.
+        conversation_id: String,
+    },
     /// A queued message reached the server.
     MessageSent {
+        /// The conversation.
         conversation_id: String,
+        /// The id the message had while queued.
         local_id: String,
+        /// The server's message id.
         message_id: String,
     },
     /// A queued message failed (it stays queued unless refused for good).
     MessageFailed {
+        /// The conversation.
         conversation_id: String,
+        /// The queued message's id.
         local_id: String,
+        /// Why it failed.
         error: OpencomError,
     },
     /// A message from the workspace (an agent or the AI agent) arrived.
     MessageReceived {
+        /// The conversation.
         conversation_id: String,
+        /// The message.
         message_id: String,
     },
     /// The visitor's total unread count changed.
-    UnreadChanged { total: u32 },
+    UnreadChanged {
+        /// The new total.
+        total: u32,
+    },
     /// The live connection changed state.
-    ConnectionChanged { state: ConnectionState },
+    ConnectionChanged {
+        /// The new state.
+        state: ConnectionState,
+    },
     /// The session could not be restored automatically.
     SessionExpired,
     /// An event was tracked.
-    EventTracked { name: String },
+    EventTracked {
+        /// The event's name.
+        name: String,
+    },
     /// A survey was shown.
-    SurveyShown { survey_id: String },
+    SurveyShown {
+        /// The survey.
+        survey_id: String,
+    },
     /// An outbound message was shown.
-    OutboundMessageShown { message_id: String },
+    OutboundMessageShown {
+        /// The message.
+        message_id: String,
+    },
     /// An event this binding does not know yet (a newer core).
-    Other { description: String },
+    Other {
+        /// The core's description of it.
+        description: String,
+    },
 }
 
 impl From<sdk::ClientEvent> for ClientEvent {
