@@ -16,7 +16,7 @@ use crate::types::ConnectionState;
 pub enum ClientEvent {
     /// A visitor session was booted for a new (anonymous) visitor.
     VisitorCreated {
-        /// The new visitor.
+        /// The visitor.
         visitor_id: String,
     },
     /// `identify` succeeded.
@@ -33,16 +33,16 @@ pub enum ClientEvent {
     MessageSent {
         /// The conversation.
         conversation_id: String,
-        /// The id the message had while queued.
+        /// The outbox id of the local echo.
         local_id: String,
-        /// The server's message id.
+        /// The message.
         message_id: String,
     },
     /// A queued message failed (it stays queued unless refused for good).
     MessageFailed {
         /// The conversation.
         conversation_id: String,
-        /// The queued message's id.
+        /// The outbox id of the local echo.
         local_id: String,
         /// Why it failed.
         error: OpencomError,
@@ -68,7 +68,7 @@ pub enum ClientEvent {
     SessionExpired,
     /// An event was tracked.
     EventTracked {
-        /// The event's name.
+        /// The event name.
         name: String,
     },
     /// A survey was shown.
@@ -83,7 +83,7 @@ pub enum ClientEvent {
     },
     /// An event this binding does not know yet (a newer core).
     Other {
-        /// The core's description of it.
+        /// What it was (its debug form).
         description: String,
     },
 }

@@ -15,30 +15,11 @@ pub(crate) fn number(doc: &Value, key: &str) -> Option<f64> {
     doc.get(key).and_then(Value::as_f64)
 }
 
-/// A boolean field, or `default`.
-pub(crate) fn flag(doc: &Value, key: &str, default: bool) -> bool {
-    doc.get(key).and_then(Value::as_bool).unwrap_or(default)
-}
-
 /// A string field that must be present (`what` names the document in the error).
 pub(crate) fn required(doc: &Value, key: &str, what: &str) -> Result<String> {
     text(doc, key).ok_or_else(|| Error::Decode {
         message: format!("{what} without `{key}`"),
     })
-}
-
-/// A list of strings, or empty.
-pub(crate) fn strings(doc: &Value, key: &str) -> Vec<String> {
-    doc.get(key)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Decodes every element of an array answer.
