@@ -1,7 +1,8 @@
 //! Surveys: `client.surveys()` — the active surveys (also live), impressions, responses, and
 //! the surveys triggered by tracked events.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use opencom_sdk as sdk;
 
@@ -376,18 +377,45 @@ pub trait SurveyTriggerListener: Send + Sync {
     fn on_survey_triggered(&self, survey: Survey);
 }
 
+/// The core surveys a client handed to the host, by id. The core's `submit` validates the
+/// answers against a whole core `Survey`, which cannot be built from the host's record: the
+/// binding keeps the last one it converted for each id (shared by every `SurveysClient` of an
+/// `OpencomClient`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SurveyCache(Arc<Mutex<HashMap<String, sdk::Survey>>>);
+
+impl SurveyCache {
+    /// Remembers the core surveys and converts them for the host.
+    fn keep(&self, surveys: Vec<sdk::Survey>) -> Vec<Survey> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for survey in &surveys {
+            map.insert(survey.id.clone(), survey.clone());
+        }
+        list(surveys)
+    }
+
+    fn get(&self, id: &str) -> Option<sdk::Survey> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+}
+
 /// Surveys: `client.surveys()`.
 #[derive(Debug, uniffi::Object)]
 pub struct SurveysClient {
     client: sdk::Opencom,
+    seen: SurveyCache,
 }
 
 #[uniffi::export]
 impl SurveysClient {
     /// The surveys active for this visitor.
     pub async fn active(&self) -> Result<Vec<Survey>, OpencomError> {
-        let c = self.client.clone();
-        run(async move { c.surveys().active().await.map(list) }).await
+        let (c, seen) = (self.client.clone(), self.seen.clone());
+        run(async move { c.surveys().active().await.map(|s| seen.keep(s)) }).await
     }
 
     /// The active surveys, live: the cached list first, then every change. Cancel (or drop)
@@ -399,9 +427,12 @@ impl SurveysClient {
         let _runtime = enter()?;
         let stream = self.client.surveys().watch_active()?;
         let errors = Arc::clone(&listener);
+        let seen = self.seen.clone();
         pump_snapshots(
             stream,
-            move |surveys, from_cache, via| listener.on_surveys(list(surveys), from_cache, via),
+            move |surveys, from_cache, via| {
+                listener.on_surveys(seen.keep(surveys), from_cache, via)
+            },
             move |error| errors.on_error(error),
         )
     }
@@ -417,31 +448,31 @@ impl SurveysClient {
         run(async move { c.surveys().record(&survey_id, action.into()).await }).await
     }
 
-    /// Submits answers (`complete` = the visitor finished) and returns the response id. The
-    /// answers are checked against the survey as currently active (range, choices, required
-    /// questions when `complete`): a bad one fails with `InvalidInput`
-    /// (`field = "answers.<question id>"`) and nothing is submitted; a survey that is not
-    /// active fails with `NotFound`.
+    /// Submits answers to a survey this client delivered (`complete` = the visitor finished)
+    /// and returns the response id. The answers are checked first against the survey as this
+    /// client last received it (range, choices, required questions when `complete`): a bad one
+    /// fails with `InvalidInput` (`field = "answers.<question id>"`) and nothing is sent. A
+    /// survey this client never delivered is looked up among the active ones (`NotFound` when
+    /// it is not there).
     pub async fn submit(
         &self,
-        survey_id: String,
+        survey: Survey,
         answers: Vec<SurveyAnswer>,
         complete: bool,
     ) -> Result<String, OpencomError> {
-        let c = self.client.clone();
+        let (c, seen) = (self.client.clone(), self.seen.clone());
         run(async move {
             let surveys = c.surveys();
-            // The core validates against a whole `Survey`, which hosts cannot hand back: use
-            // the server's current one.
-            let survey = surveys
-                .active()
-                .await?
-                .into_iter()
-                .find(|s| s.id == survey_id)
-                .ok_or_else(|| sdk::Error::NotFound {
-                    message: format!("survey {survey_id} is not active for this visitor"),
-                })?;
-            surveys.submit(&survey, list(answers), complete).await
+            let known = match seen.get(&survey.id) {
+                Some(known) => known,
+                None => {
+                    seen.keep(surveys.active().await?);
+                    seen.get(&survey.id).ok_or_else(|| sdk::Error::NotFound {
+                        message: format!("survey {} is not active for this visitor", survey.id),
+                    })?
+                }
+            };
+            surveys.submit(&known, list(answers), complete).await
         })
         .await
     }
@@ -454,8 +485,11 @@ impl SurveysClient {
     ) -> Result<Arc<Subscription>, OpencomError> {
         let _runtime = enter()?;
         let stream = self.client.surveys().triggers()?;
+        let seen = self.seen.clone();
         pump(stream, move |survey: sdk::Survey| {
-            listener.on_survey_triggered(survey.into())
+            for survey in seen.keep(vec![survey]) {
+                listener.on_survey_triggered(survey);
+            }
         })
     }
 }
@@ -466,6 +500,7 @@ impl OpencomClient {
     pub fn surveys(&self) -> Arc<SurveysClient> {
         Arc::new(SurveysClient {
             client: self.core().clone(),
+            seen: self.survey_cache().clone(),
         })
     }
 }
