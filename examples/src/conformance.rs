@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use opencom_sdk::{
-    Attributes, MemoryStorage, Opencom, OutgoingMessage, PushPlatform, RetryPolicy, User,
+    Attributes, CarouselImpression, MemoryStorage, Opencom, OutgoingMessage, PushPlatform,
+    RetryPolicy, SurveyImpression, User,
 };
 use serde_json::{json, Value};
 
@@ -296,6 +297,26 @@ fn sdk(err: opencom_sdk::Error) -> String {
     err.to_string()
 }
 
+/// An id of no table. A function that validates its arguments refuses it with Convex's
+/// `ArgumentValidationError` naming the argument: proof that the function exists and checks
+/// what it is given, with nothing written.
+const INVALID_ID: &str = "opencom-conformance-invalid-id";
+
+/// The page the engagement steps ask about (targeting matches on it; nothing is shown).
+const PAGE_URL: &str = "https://opencom-conformance.example/";
+
+/// `Ok` when the server refused [`INVALID_ID`] with its argument validator's error on `field`
+/// (the SDK's `InvalidInput` naming the server's argument, not one of its own checks).
+fn refused_by_validator<T>(result: opencom_sdk::Result<T>, field: &str) -> Result<(), String> {
+    match result {
+        Err(opencom_sdk::Error::InvalidInput { field: named, .. }) if named == field => Ok(()),
+        Err(e) => Err(format!(
+            "an invalid {field} was refused with \"{e}\", not the argument validator's error on {field}"
+        )),
+        Ok(_) => Err(format!("an invalid {field} ({INVALID_ID}) was accepted")),
+    }
+}
+
 /// A suffix that makes this run's push token unique.
 fn run_suffix() -> String {
     let nanos = SystemTime::now()
@@ -557,6 +578,207 @@ pub async fn run(target: &Target) -> Result<Report, String> {
     )
     .await;
 
+    // Engagement content (surveys, carousels, outbound messages, checklists, tours). Each
+    // family: its list as the visitor sees it, and its writes with an invalid id (the server's
+    // validator must refuse it), then, when the workspace has such content, for real.
+    let blocked = r.needs("boot");
+    let surveys = r
+        .step(
+            "active surveys",
+            &["surveys:getActiveSurveys"],
+            blocked,
+            async { client.surveys().active().await.map_err(sdk) },
+        )
+        .await;
+    let first_survey = surveys.and_then(|s| s.into_iter().next());
+    let blocked = r.needs("boot");
+    r.step(
+        "survey impression",
+        &["surveys:recordImpression"],
+        blocked,
+        async {
+            let surveys = client.surveys();
+            refused_by_validator(
+                surveys.record(INVALID_ID, SurveyImpression::Shown).await,
+                "surveyId",
+            )?;
+            if let Some(survey) = &first_survey {
+                surveys
+                    .record(&survey.id, SurveyImpression::Shown)
+                    .await
+                    .map_err(sdk)?;
+            }
+            Ok(())
+        },
+    )
+    .await;
+    let blocked = r.needs("active surveys").or_else(|| {
+        first_survey
+            .is_none()
+            .then(|| "the workspace has no active survey".to_owned())
+    });
+    r.step(
+        "survey response",
+        &["surveys:submitResponse"],
+        blocked,
+        async {
+            let survey = first_survey
+                .clone()
+                .ok_or_else(|| "no active survey".to_owned())?;
+            let mut unknown = survey.clone();
+            unknown.id = INVALID_ID.to_owned();
+            refused_by_validator(
+                client.surveys().submit(&unknown, Vec::new(), false).await,
+                "surveyId",
+            )?;
+            // A partial response without answers (a later submission replaces it).
+            let id = client
+                .surveys()
+                .submit(&survey, Vec::new(), false)
+                .await
+                .map_err(sdk)?;
+            if id.is_empty() {
+                return Err("surveys:submitResponse returned no response id".to_owned());
+            }
+            Ok(())
+        },
+    )
+    .await;
+
+    let blocked = r.needs("boot");
+    let carousels = r
+        .step(
+            "active carousels",
+            &["carousels:listActive"],
+            blocked,
+            async { client.carousels().active().await.map_err(sdk) },
+        )
+        .await;
+    let first_carousel = carousels.and_then(|c| c.into_iter().next());
+    let blocked = r.needs("boot");
+    r.step(
+        "carousel impression",
+        &["carousels:recordImpression"],
+        blocked,
+        async {
+            let carousels = client.carousels();
+            let shown = CarouselImpression::Shown { screen_index: 0 };
+            refused_by_validator(carousels.record(INVALID_ID, shown).await, "carouselId")?;
+            if let Some(carousel) = &first_carousel {
+                carousels.record(&carousel.id, shown).await.map_err(sdk)?;
+            }
+            Ok(())
+        },
+    )
+    .await;
+
+    let blocked = r.needs("boot");
+    let outbound = r
+        .step(
+            "eligible outbound messages",
+            &["outboundMessages:getEligible"],
+            blocked,
+            async { client.outbound().eligible(PAGE_URL).await.map_err(sdk) },
+        )
+        .await;
+    let first_message = outbound.and_then(|m| m.into_iter().next());
+    let blocked = r.needs("boot");
+    r.step(
+        "outbound impression",
+        &["outboundMessages:trackImpression"],
+        blocked,
+        async {
+            let outbound = client.outbound();
+            refused_by_validator(outbound.shown(INVALID_ID).await, "messageId")?;
+            if let Some(message) = &first_message {
+                outbound.shown(&message.id).await.map_err(sdk)?;
+            }
+            Ok(())
+        },
+    )
+    .await;
+
+    let blocked = r.needs("boot");
+    r.step(
+        "eligible checklists",
+        &["checklists:getEligible"],
+        blocked,
+        async { client.checklists().eligible(None).await.map_err(sdk) },
+    )
+    .await;
+    let blocked = r.needs("boot");
+    r.step(
+        "checklist progress",
+        &["checklists:getAllProgress", "checklists:getProgress"],
+        blocked,
+        async {
+            let checklists = client.checklists();
+            checklists.all_progress().await.map_err(sdk)?;
+            refused_by_validator(checklists.progress(INVALID_ID).await, "checklistId")
+        },
+    )
+    .await;
+    let blocked = r.needs("boot");
+    r.step(
+        "checklist task",
+        &["checklists:completeTask"],
+        blocked,
+        async {
+            refused_by_validator(
+                client
+                    .checklists()
+                    .complete_task_by_id(INVALID_ID, "opencom-conformance")
+                    .await,
+                "checklistId",
+            )
+        },
+    )
+    .await;
+
+    let blocked = r.needs("boot");
+    r.step("list tours", &["tours:listAll"], blocked, async {
+        client.tours().list().await.map_err(sdk)
+    })
+    .await;
+    let blocked = r.needs("boot");
+    r.step(
+        "available tours",
+        &["tourProgress:getAvailableTours"],
+        blocked,
+        async { client.tours().available(Some(PAGE_URL)).await.map_err(sdk) },
+    )
+    .await;
+
+    // The AI agent (visitor side).
+    r.step(
+        "AI agent settings",
+        &["aiAgent:getPublicSettings"],
+        None,
+        async {
+            let settings = client.messenger().ai_settings().await.map_err(sdk)?;
+            if settings["enabled"].is_boolean() {
+                Ok(())
+            } else {
+                Err(format!("no boolean `enabled` in {settings}"))
+            }
+        },
+    )
+    .await;
+    let blocked = r.needs("create conversation");
+    r.step(
+        "AI answers",
+        &["aiAgent:getConversationResponses"],
+        blocked,
+        async {
+            client
+                .ai_agent()
+                .responses(&conversation_id)
+                .await
+                .map_err(sdk)
+        },
+    )
+    .await;
+
     // Log out last: revokes the token and boots a fresh anonymous visitor.
     let blocked = r.needs_all(&["boot"]);
     let old_visitor = session.map(|s| s.visitor_id).unwrap_or_default();
@@ -588,7 +810,8 @@ pub async fn run(target: &Target) -> Result<Report, String> {
     })
 }
 
-/// `--demo`: an embedded server-mock with one published article, so every step runs.
+/// `--demo`: an embedded server-mock with one published article and the demo engagement
+/// content (a survey, a carousel, outbound messages, a checklist, a tour), so every step runs.
 pub async fn demo_mock() -> std::io::Result<server_mock::ServerMock> {
     let mock = server_mock::ServerMock::start().await?;
     let ws = mock.workspace_id();
@@ -601,5 +824,6 @@ pub async fn demo_mock() -> std::io::Result<server_mock::ServerMock> {
         )
         .collection(&start),
     );
+    mock.seed_engagement_demo(&ws);
     Ok(mock)
 }

@@ -30,8 +30,37 @@ const EXPECTED: &[&str] = &[
     "visitorPushTokens:register",
     "visitorPushTokens:unregister",
     "ticketForms:getDefaultForVisitor",
+    "surveys:getActiveSurveys",
+    "surveys:recordImpression",
+    "surveys:submitResponse",
+    "carousels:listActive",
+    "carousels:recordImpression",
+    "outboundMessages:getEligible",
+    "outboundMessages:trackImpression",
+    "checklists:getEligible",
+    "checklists:getAllProgress",
+    "tours:listAll",
+    "tourProgress:getAvailableTours",
+    "aiAgent:getPublicSettings",
+    "aiAgent:getConversationResponses",
     "widgetSessions:revoke",
 ];
+
+/// Functions the run only calls with an invalid id, to see their argument validator refuse it.
+const PROBED: &[&str] = &["checklists:getProgress", "checklists:completeTask"];
+
+/// The writes probed with an invalid id before the real call (when there is content).
+const PROBED_THEN_CALLED: &[(&str, &str)] = &[
+    ("surveys:recordImpression", "surveyId"),
+    ("surveys:submitResponse", "surveyId"),
+    ("carousels:recordImpression", "carouselId"),
+    ("outboundMessages:trackImpression", "messageId"),
+    ("checklists:getProgress", "checklistId"),
+    ("checklists:completeTask", "checklistId"),
+];
+
+/// Every row of a run.
+const STEPS: usize = 33;
 
 /// Runs the binary; returns (exit code, stdout, stderr).
 async fn opencom(args: &[&str]) -> (i32, String, String) {
@@ -57,6 +86,13 @@ async fn opencom(args: &[&str]) -> (i32, String, String) {
 }
 
 async fn seeded_mock() -> ServerMock {
+    let mock = bare_mock().await;
+    mock.seed_engagement_demo(&mock.workspace_id());
+    mock
+}
+
+/// An article, but no engagement content.
+async fn bare_mock() -> ServerMock {
     let mock = ServerMock::start().await.unwrap();
     let ws = mock.workspace_id();
     let billing = mock.add_collection(&ws, "Billing", None, 1.0);
@@ -113,6 +149,30 @@ async fn every_step_passes_against_the_mock() {
             "{path} never succeeded on the mock"
         );
     }
+    // The probes reached the functions, whose validators refused the invalid id by name.
+    for (path, field) in PROBED_THEN_CALLED {
+        assert!(
+            mock.calls().iter().any(|c| c.path == *path
+                && matches!(&c.outcome, CallOutcome::FunctionError(m)
+                    if m.contains("ArgumentValidationError") && m.contains(&format!("Path: .{field}")))),
+            "{path} was not probed with an invalid {field}"
+        );
+    }
+    for path in PROBED {
+        let row = row(&report, path);
+        assert_eq!(row["status"], "PASS", "{path}: {row}");
+    }
+    // The demo content was really used: an impression and a partial response of this visitor.
+    let demo_survey = mock
+        .calls()
+        .into_iter()
+        .find(|c| c.path == "surveys:submitResponse" && c.outcome == CallOutcome::Success)
+        .map(|c| c.args["surveyId"].as_str().unwrap().to_owned())
+        .unwrap();
+    let responses = mock.survey_responses(&demo_survey);
+    assert_eq!(responses.len(), 1);
+    assert_eq!(responses[0]["status"], "partial");
+    assert_eq!(mock.survey_impressions(&demo_survey).len(), 1);
     // A throwaway visitor: it was created by this run, identified, and its message is stored.
     let visitors = mock.visitors(&mock.workspace_id());
     let checked = visitors
@@ -145,9 +205,11 @@ async fn the_text_table_is_aligned() {
     for line in &lines[1..] {
         assert_eq!(line.get(column..column + 4), Some("PASS"), "{out}");
     }
-    assert_eq!(lines.len(), 1 + 19, "one row per step: {out}");
+    assert_eq!(lines.len(), 1 + STEPS, "one row per step: {out}");
     assert!(
-        out.contains("19 of 19 steps passed, 0 failed, 0 skipped"),
+        out.contains(&format!(
+            "{STEPS} of {STEPS} steps passed, 0 failed, 0 skipped"
+        )),
         "{out}"
     );
 }
@@ -202,7 +264,12 @@ async fn a_failed_step_skips_only_the_steps_that_need_it() {
         "{create}"
     );
     // Everything that needs the conversation is skipped, naming it…
-    for path in ["messages:send", "messages:list", "conversations:markAsRead"] {
+    for path in [
+        "messages:send",
+        "messages:list",
+        "conversations:markAsRead",
+        "aiAgent:getConversationResponses",
+    ] {
         let row = row(&report, path);
         assert_eq!(row["status"], "SKIP", "{path}: {row}");
         assert!(
@@ -226,7 +293,51 @@ async fn a_failed_step_skips_only_the_steps_that_need_it() {
         assert_eq!(row(&report, path)["status"], "PASS", "{path}");
     }
     assert_eq!(report["counts"]["fail"], 1);
-    assert_eq!(report["counts"]["skip"], 3);
+    assert_eq!(report["counts"]["skip"], 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_engagement_content_the_probes_still_check_every_function() {
+    let mock = bare_mock().await;
+    let (code, report, err) = conformance_json(&mock, &[]).await;
+    // Only the survey response needs a survey to answer: SKIP with the reason, so exit 4.
+    assert_eq!(code, 4, "{report:#}\n{err}");
+    let response = row(&report, "surveys:submitResponse");
+    assert_eq!(response["status"], "SKIP", "{response}");
+    assert_eq!(response["error"], "the workspace has no active survey");
+    assert_eq!(report["counts"]["skip"], 1);
+    assert_eq!(report["counts"]["fail"], 0);
+    // The lists are empty and the writes were probed with an invalid id only.
+    for (path, _) in PROBED_THEN_CALLED
+        .iter()
+        .filter(|(p, _)| *p != "surveys:submitResponse")
+    {
+        assert_eq!(row(&report, path)["status"], "PASS", "{path}");
+        assert!(
+            mock.calls()
+                .iter()
+                .filter(|c| c.path == *path)
+                .all(|c| matches!(c.outcome, CallOutcome::FunctionError(_))),
+            "{path}: nothing real to record"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_probe_refused_otherwise_than_by_the_validator_fails_its_row() {
+    let mock = seeded_mock().await;
+    // The invalid-id probe meets something else than the function's argument validator
+    // (here a 500, as a proxy or a deployment without the function would answer).
+    mock.faults()
+        .inject(Fault::new(FaultKind::Status(500)).only_path("carousels:recordImpression"));
+    let (code, report, _) = conformance_json(&mock, &[]).await;
+    assert_eq!(code, 4, "{report:#}");
+    let impression = row(&report, "carousels:recordImpression");
+    assert_eq!(impression["status"], "FAIL", "{impression}");
+    let message = impression["error"].as_str().unwrap();
+    assert!(message.contains("Injected fault: HTTP 500"), "{message}");
+    assert!(message.contains("carouselId"), "{message}");
+    assert_eq!(report["counts"]["fail"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,11 +14,13 @@
 //!
 //! Two worker threads: the SDK is I/O bound, and a phone has better uses for its cores.
 
+use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
+use futures::{FutureExt, TryFutureExt};
 use tokio::runtime::{Builder, EnterGuard, Runtime};
 use tokio::task::JoinHandle;
 
@@ -52,25 +54,57 @@ pub(crate) fn enter() -> Result<EnterGuard<'static>, OpencomError> {
     Ok(runtime()?.enter())
 }
 
+/// A spawned SDK call, its output type erased: every exported `async` method spawns this one
+/// type, so the runtime's task machinery (harness, join handle, abort) is compiled once instead
+/// of once per method (issue 14: it was ~60 copies).
+type ErasedCall =
+    Pin<Box<dyn Future<Output = Result<Box<dyn Any + Send>, opencom_sdk::Error>> + Send>>;
+
+/// A listener pump, boxed for the same reason.
+type ErasedPump = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// Spawns a task on the runtime; used for listener pumps that live as long as a subscription.
 pub(crate) fn spawn<F>(future: F) -> Result<JoinHandle<()>, OpencomError>
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    spawn_erased(Box::pin(future))
+}
+
+fn spawn_erased(future: ErasedPump) -> Result<JoinHandle<()>, OpencomError> {
     Ok(runtime()?.spawn(future))
 }
 
 /// Runs an SDK call on the runtime and converts its result at the boundary. The host awaits a
 /// join handle; dropping the returned future (the host cancelled the call) aborts the task.
-pub(crate) async fn run<F, U, T>(future: F) -> Result<T, OpencomError>
+///
+/// Only the boxing and the final `T::from` are generic; spawning, joining and the error
+/// conversion are one non-generic function ([`run_erased`]). Not an `async fn`, so that no
+/// state machine is generated per call site either: the call is boxed here and nothing runs
+/// until the returned future is awaited.
+pub(crate) fn run<F, U, T>(future: F) -> impl Future<Output = Result<T, OpencomError>>
 where
     F: Future<Output = Result<U, opencom_sdk::Error>> + Send + 'static,
     U: Send + 'static,
     T: From<U>,
 {
-    let handle = AbortOnDrop(runtime()?.spawn(future));
+    let call: ErasedCall = Box::pin(future.map_ok(|value| Box::new(value) as Box<dyn Any + Send>));
+    run_erased(call).map(|result| {
+        result.and_then(|value| match value.downcast::<U>() {
+            Ok(value) => Ok(T::from(*value)),
+            // Unreachable: the box was filled with a `U` just above.
+            Err(_) => Err(OpencomError::Internal {
+                detail: "the SDK task returned an unexpected type".into(),
+            }),
+        })
+    })
+}
+
+/// The one spawn-and-join path of every SDK call.
+async fn run_erased(call: ErasedCall) -> Result<Box<dyn Any + Send>, OpencomError> {
+    let handle = AbortOnDrop(runtime()?.spawn(call));
     match handle.await {
-        Ok(Ok(value)) => Ok(T::from(value)),
+        Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(e.into()),
         Err(e) => Err(OpencomError::Internal {
             detail: if e.is_panic() {

@@ -75,6 +75,7 @@ pub struct Collection {
 
 impl Collection {
     /// Decodes one collection document of `collections:listHierarchy` (the team's tree).
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         wire::decode::<CollectionDoc>(fns::LIST_COLLECTION_HIERARCHY, doc.clone()).map(Self::from)
     }

@@ -49,6 +49,7 @@ pub enum TicketPriority {
 }
 
 impl TicketPriority {
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             TicketPriority::Low => "low",
@@ -103,6 +104,7 @@ pub struct Ticket {
     pub attachments: Vec<Attachment>,
 }
 
+#[cfg_attr(not(feature = "workspace"), allow(dead_code))]
 pub(crate) fn attachments_of(doc: &Value) -> Result<Vec<Attachment>> {
     match doc.get("attachments").and_then(Value::as_array) {
         Some(items) => attachments(items),
@@ -117,6 +119,7 @@ fn attachments(items: &[Value]) -> Result<Vec<Attachment>> {
 impl Ticket {
     /// Decodes one ticket document (the team's `tickets:list` and `tickets:get` read the same
     /// shape; a malformed one is a decode error named after `tickets:get`).
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         Self::try_from(wire::decode::<TicketDoc>(fns::GET_TICKET, doc.clone())?)
     }

@@ -1,9 +1,12 @@
 //! The Opencom Rust SDK in one journey: boot, identify, track, a live conversation with an
-//! attachment and an agent reply, help center, push, a ticket, restart from storage, log out.
+//! attachment, an AI answer, a handoff and an agent reply, the client's event stream, help
+//! center, engagement content (a survey, a carousel, an outbound post, a checklist, a product
+//! tour), push, a ticket, restart from storage, log out.
 //!
-//! Runs against an in-process server-mock by default (which also plays the support agent); set
-//! `OPENCOM_URL` and `OPENCOM_WORKSPACE_ID` to use a real deployment instead (the agent steps are
-//! then skipped).
+//! Runs against an in-process server-mock by default (which also plays the support agent and
+//! holds the demo engagement content); set `OPENCOM_URL` and `OPENCOM_WORKSPACE_ID` to use a
+//! real deployment instead (the agent steps are then skipped, and each engagement step uses
+//! whatever the workspace publishes, or says there is none).
 //!
 //! ```text
 //! cargo run -p opencom-examples --bin quickstart
@@ -14,12 +17,21 @@ use std::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use opencom_sdk::{
-    parse_push, AttachmentSource, Attributes, FileStorage, Message, NewTicket, Opencom,
-    OpencomBuilder, OutgoingMessage, PushPlatform, TrackOutcome, User,
+    parse_push, AdvanceInput, AdvanceMode, AdvanceOutcome, AiAnswer, AiFeedback, AttachmentSource,
+    Attributes, CarouselImpression, ClientEvent, CompletionType, FileStorage, LiveStream, Message,
+    NewTicket, Opencom, OpencomBuilder, OutboundAction, OutboundKind, OutgoingMessage,
+    ProgressStatus, PushPlatform, QuestionKind, SurveyAnswer, SurveyImpression, SurveyQuestion,
+    TrackOutcome, User,
 };
 use server_mock::{NewArticle, ServerMock};
+
+/// The screen the visitor is on, for outbound messages and tours (targeting matches on it).
+const CURRENT_URL: &str = "https://quickstart.example.com/home";
+
+/// How long the journey waits for something the server pushes (an AI answer, a reply).
+const WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -53,6 +65,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     };
     if let Some(mock) = &mock {
         seed_help_center(mock);
+        // A survey, a carousel, a checklist, an outbound post and banner, a tour, a tooltip,
+        // and the AI agent turned on.
+        mock.seed_engagement_demo(&workspace_id);
         mock.set_csat_enabled(&workspace_id, true);
         mock.set_default_ticket_form(
             &workspace_id,
@@ -122,7 +137,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .await?;
     println!("Registered an Expo push token");
 
-    // 6. A conversation: send a message with an attachment, receive the agent's reply live.
+    // 6. A conversation: send a message with an attachment, get an AI answer, rate it, hand
+    //    off to a human and receive the agent's reply live; the event stream sees it all.
+    let mut events = client.events_stream();
     let conversations = client.conversations();
     let conversation = conversations.get_or_create().await?;
     let mut live = conversations.watch_messages(&conversation.id)?;
@@ -132,6 +149,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
         conversation.id,
         first.value.len()
     );
+    // Watch the AI answers before sending, so the answer to this message cannot be missed.
+    let mut ai_answers = if ai_agent_enabled(&client).await {
+        Some(client.ai_agent().watch_responses(&conversation.id)?)
+    } else {
+        println!("The workspace's AI agent is off: no AI answer to show");
+        None
+    };
     let invoice = conversations
         .upload(
             AttachmentSource::Bytes(b"%PDF-1.4 quickstart invoice".to_vec()),
@@ -148,6 +172,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .await?;
     let message_id = handle.sent().await?;
     println!("Sent message {message_id} with {}", invoice.file_name);
+    if let Some(answers) = &mut ai_answers {
+        ai_answer_and_handoff(&client, &conversation.id, answers).await?;
+    }
+    drop(ai_answers);
+    let mut agent_replied = false;
     if let Some(mock) = &mock {
         mock.agent_reply(&conversation.id, "Sorry about that! Refund on its way.");
         let reply = wait_for(&mut live, |m| m.content.starts_with("Sorry")).await?;
@@ -158,6 +187,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 parse_push(push)
             );
         }
+        next_event(&mut events, |e| {
+            matches!(e, ClientEvent::MessageReceived { message_id, .. } if *message_id == reply.id)
+        })
+        .await?;
+        agent_replied = true;
     }
     println!("Unread: {}", conversations.total_unread().await?);
     conversations.mark_read(&conversation.id).await?;
@@ -165,6 +199,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "Marked read; unread now {}",
         conversations.total_unread().await?
     );
+    if agent_replied {
+        next_event(&mut events, |e| {
+            matches!(e, ClientEvent::UnreadChanged { total: 0 })
+        })
+        .await?;
+        println!(
+            "Event stream: MessageReceived for the agent's reply, then UnreadChanged {{ total: 0 }} after mark read"
+        );
+    }
+    drop(events);
     if let Some(mock) = &mock {
         mock.close_conversation(&conversation.id);
         if conversations
@@ -200,7 +244,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
         help.submit_feedback(&article.id, true).await?;
     }
 
-    // 8. A ticket with the workspace's default form, read back.
+    // 8. Engagement: what the workspace shows the visitor, each recorded as the visitor sees it.
+    survey(&client).await?;
+    carousel(&client).await?;
+    outbound_post(&client).await?;
+    checklist(&client).await?;
+    tour(&client).await?;
+
+    // 9. A ticket with the workspace's default form, read back.
     let mut ticket = NewTicket::new("Refund request").description("Charged twice");
     if let Some(form) = client.tickets().default_form().await? {
         println!(
@@ -220,7 +271,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         ticket.ticket.subject, ticket.ticket.status
     );
 
-    // 9. Restart: a new client on the same storage restores the session with no network call.
+    // 10. Restart: a new client on the same storage restores the session with no network call.
     drop(client);
     let client = builder().build()?;
     let restored = client.start().await?;
@@ -229,7 +280,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         restored.visitor_id, restored.restored
     );
 
-    // 10. Log out: unregister push, revoke, wipe, and start over as a fresh anonymous visitor.
+    // 11. Log out: unregister push, revoke, wipe, and start over as a fresh anonymous visitor.
     let fresh = client.logout().await?;
     println!("Logged out; new anonymous visitor {}", fresh.visitor_id);
 
@@ -238,18 +289,310 @@ async fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// The first message of the conversation that matches, waiting for live updates.
 async fn wait_for(
-    live: &mut opencom_sdk::LiveStream<Vec<Message>>,
+    live: &mut LiveStream<Vec<Message>>,
     pred: impl Fn(&Message) -> bool,
 ) -> Result<Message, Box<dyn Error>> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let messages = next_snapshot(live, |list| list.iter().any(&pred)).await?;
+    Ok(messages
+        .into_iter()
+        .find(|m| pred(m))
+        .ok_or("no such message")?)
+}
+
+/// The first value of a live stream that satisfies `pred` (at most [`WAIT`]).
+async fn next_snapshot<T>(
+    live: &mut LiveStream<T>,
+    pred: impl Fn(&T) -> bool,
+) -> Result<T, Box<dyn Error>> {
+    let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let next = tokio::time::timeout_at(deadline, live.next())
             .await?
             .ok_or("stream ended")??;
-        if let Some(m) = next.value.iter().find(|m| pred(m)) {
-            return Ok(m.clone());
+        if pred(&next.value) {
+            return Ok(next.value);
         }
+    }
+}
+
+/// The first client event that satisfies `pred` (at most [`WAIT`]).
+async fn next_event(
+    events: &mut (impl Stream<Item = ClientEvent> + Unpin),
+    pred: impl Fn(&ClientEvent) -> bool,
+) -> Result<ClientEvent, Box<dyn Error>> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.next())
+            .await?
+            .ok_or("event stream ended")?;
+        if pred(&event) {
+            return Ok(event);
+        }
+    }
+}
+
+/// Whether the workspace's AI agent answers visitors (`aiAgent:getPublicSettings`).
+async fn ai_agent_enabled(client: &Opencom) -> bool {
+    match client.messenger().ai_settings().await {
+        Ok(settings) => settings["enabled"] == true,
+        Err(e) => {
+            println!("Could not read the AI agent's settings: {e}");
+            false
+        }
+    }
+}
+
+/// The AI agent's answer to the message just sent, rated helpful, then a handoff to a human.
+async fn ai_answer_and_handoff(
+    client: &Opencom,
+    conversation_id: &str,
+    answers: &mut LiveStream<Vec<AiAnswer>>,
+) -> Result<(), Box<dyn Error>> {
+    let ai = client.ai_agent();
+    let answer = next_snapshot(answers, |list| !list.is_empty())
+        .await?
+        .pop()
+        .ok_or("no AI answer")?;
+    println!(
+        "AI agent answered: {} (confidence {})",
+        shorten(&answer.response, 60),
+        answer
+            .confidence
+            .map_or_else(|| "unknown".to_owned(), |c| format!("{c:.1}"))
+    );
+    ai.feedback(&answer.id, AiFeedback::Helpful).await?;
+    println!("Rated the AI answer helpful");
+    let handoff = ai
+        .handoff_to_human(conversation_id, Some("Double charge: needs a refund"))
+        .await?;
+    println!("Handed off to a human: {:?}", handoff.handoff_message);
+    Ok(())
+}
+
+/// The first active survey: shown, started, answered and completed.
+async fn survey(client: &Opencom) -> Result<(), Box<dyn Error>> {
+    let surveys = client.surveys();
+    let Some(survey) = surveys.active().await?.into_iter().next() else {
+        println!("No active survey");
+        return Ok(());
+    };
+    surveys.record(&survey.id, SurveyImpression::Shown).await?;
+    surveys
+        .record(&survey.id, SurveyImpression::Started)
+        .await?;
+    let (answers, summary): (Vec<SurveyAnswer>, Vec<String>) =
+        survey.questions.iter().filter_map(answer).unzip();
+    // Every answer is checked against its question before anything is sent.
+    surveys.submit(&survey, answers, true).await?;
+    surveys
+        .record(&survey.id, SurveyImpression::Completed)
+        .await?;
+    println!("Answered survey {} ({})", survey.name, summary.join(", "));
+    Ok(())
+}
+
+/// What the demo visitor answers to a question, and how to say it; `None` to leave it out.
+fn answer(question: &SurveyQuestion) -> Option<(SurveyAnswer, String)> {
+    let id = question.id.as_str();
+    Some(match &question.kind {
+        QuestionKind::Nps => (SurveyAnswer::number(id, 9), "NPS 9".to_owned()),
+        QuestionKind::StarRating { max, .. } => {
+            (SurveyAnswer::number(id, *max), format!("{max} stars"))
+        }
+        QuestionKind::NumericScale { max, .. } => (
+            SurveyAnswer::number(id, *max),
+            format!("{max} on the scale"),
+        ),
+        QuestionKind::EmojiRating { count } => {
+            (SurveyAnswer::number(id, *count), format!("emoji {count}"))
+        }
+        QuestionKind::MultipleChoice {
+            choices,
+            allow_multiple: true,
+        } => {
+            let picked: Vec<&String> = choices.iter().take(2).collect();
+            let said = picked
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ");
+            (SurveyAnswer::choices(id, picked), said)
+        }
+        QuestionKind::MultipleChoice { choices, .. } | QuestionKind::Dropdown { choices, .. } => {
+            let choice = choices.first()?;
+            (SurveyAnswer::choice(id, choice.as_str()), choice.clone())
+        }
+        QuestionKind::ShortText { .. } => (
+            SurveyAnswer::text(id, "Engineer"),
+            "role \"Engineer\"".to_owned(),
+        ),
+        QuestionKind::LongText { .. } => (
+            SurveyAnswer::text(id, "Love the new mobile SDK."),
+            "a comment".to_owned(),
+        ),
+        _ => return None,
+    })
+}
+
+/// The first active carousel: each screen shown, then completed.
+async fn carousel(client: &Opencom) -> Result<(), Box<dyn Error>> {
+    let carousels = client.carousels();
+    let Some(carousel) = carousels.active().await?.into_iter().next() else {
+        println!("No active carousel");
+        return Ok(());
+    };
+    for screen_index in 0..u32::try_from(carousel.screens.len())? {
+        carousels
+            .record(&carousel.id, CarouselImpression::Shown { screen_index })
+            .await?;
+    }
+    carousels
+        .record(&carousel.id, CarouselImpression::Completed)
+        .await?;
+    println!(
+        "Showed carousel {:?} screen by screen ({}) and completed it",
+        carousel.name,
+        carousel
+            .screens
+            .iter()
+            .filter_map(|s| s.title.as_deref())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    );
+    Ok(())
+}
+
+/// The outbound post eligible on the current screen: shown, and its first button clicked.
+async fn outbound_post(client: &Opencom) -> Result<(), Box<dyn Error>> {
+    let outbound = client.outbound();
+    let eligible = outbound.eligible(CURRENT_URL).await?;
+    let Some(post) = eligible.iter().find(|m| m.kind == OutboundKind::Post) else {
+        println!("No outbound post on {CURRENT_URL}");
+        return Ok(());
+    };
+    outbound.shown(&post.id).await?;
+    let title = post.content.title.as_deref().unwrap_or("(untitled)");
+    match post.content.buttons.first() {
+        Some(button) => {
+            outbound.clicked(&post.id, Some(0)).await?;
+            let opens = match &button.action {
+                OutboundAction::Url(url) => format!(", opens {url}"),
+                _ => String::new(),
+            };
+            println!(
+                "Outbound post {title:?} shown on {CURRENT_URL} ({} eligible there); clicked {:?}{opens}",
+                eligible.len(),
+                button.text
+            );
+        }
+        None => println!("Outbound post {title:?} shown on {CURRENT_URL}"),
+    }
+    Ok(())
+}
+
+/// The first eligible checklist: its first manual task completed by the app, then an event
+/// that completes an `auto_event` task on the server, seen live.
+async fn checklist(client: &Opencom) -> Result<(), Box<dyn Error>> {
+    let checklists = client.checklists();
+    let Some(item) = checklists.eligible(None).await?.into_iter().next() else {
+        println!("No eligible checklist");
+        return Ok(());
+    };
+    let list = &item.checklist;
+    let total = list.tasks.len();
+    let manual = list
+        .tasks
+        .iter()
+        .find(|t| t.completion == CompletionType::Manual && !item.is_task_completed(&t.id));
+    if let Some(task) = manual {
+        let progress = checklists.complete_task(list, &task.id).await?;
+        println!(
+            "Checklist {:?}: completed {:?} ({}/{total} done: {})",
+            list.name,
+            task.id,
+            progress.completed_task_ids.len(),
+            progress.completed_task_ids.join(", ")
+        );
+    }
+    let by_event = list.tasks.iter().find_map(|t| match &t.completion {
+        CompletionType::AutoEvent { event: Some(event) } if !item.is_task_completed(&t.id) => {
+            Some((t, event))
+        }
+        _ => None,
+    });
+    if let Some((task, event)) = by_event {
+        let mut live = checklists.watch_eligible()?;
+        client.events().track(event, Attributes::new()).await?;
+        let now = next_snapshot(&mut live, |items| {
+            items
+                .iter()
+                .any(|i| i.checklist.id == list.id && i.is_task_completed(&task.id))
+        })
+        .await?;
+        let done = now
+            .iter()
+            .find(|i| i.checklist.id == list.id)
+            .and_then(|i| i.progress.as_ref())
+            .map_or(0, |p| p.completed_task_ids.len());
+        println!(
+            "Tracked {event}: the server completed {:?} by itself ({done}/{total} done)",
+            task.id
+        );
+    }
+    Ok(())
+}
+
+/// The first listed tour: started, then advanced step by step as the visitor would.
+async fn tour(client: &Opencom) -> Result<(), Box<dyn Error>> {
+    let tours = client.tours();
+    let listed = tours.list().await?;
+    let Some(tour) = listed.first().map(|l| &l.tour) else {
+        println!("No tour");
+        return Ok(());
+    };
+    let offered = tours.available(Some(CURRENT_URL)).await?.len();
+    tours.start(&tour.id, false).await?;
+    let mut visited = Vec::new();
+    let mut status = None;
+    for step in &tour.steps {
+        let input = match step.advance_on {
+            AdvanceMode::ElementClick => AdvanceInput::element_click(true),
+            AdvanceMode::FieldFill => AdvanceInput::field_fill("Jane"),
+            _ => AdvanceInput::click(),
+        };
+        visited.push(step.title.as_deref().unwrap_or("(untitled)"));
+        match tours
+            .advance(&tour.id, &input.current_url(CURRENT_URL))
+            .await?
+        {
+            AdvanceOutcome::Advanced { status: now, .. } => status = Some(now),
+            AdvanceOutcome::Blocked { reason, .. } => {
+                println!("Tour {:?} stopped: {}", tour.name, reason.as_str());
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    println!(
+        "Tour {:?} ({} listed, {offered} offered here): started and advanced through {} ({})",
+        tour.name,
+        listed.len(),
+        visited.join(" → "),
+        match status {
+            Some(ProgressStatus::Completed) => "completed",
+            _ => "in progress",
+        }
+    );
+    Ok(())
+}
+
+/// The first `max` characters of `text`, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

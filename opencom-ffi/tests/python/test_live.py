@@ -55,6 +55,8 @@ async def state_reaches(states: Collector, wanted) -> None:
 
 async def test_send_and_receive_the_agent_reply_live(conversations_mock):
     mock = conversations_mock
+    # Only the agent answers here: the binary's demo seed turns the AI agent on.
+    mock.control("POST", f"/_mock/workspaces/{mock.workspace_id}/ai", {"enabled": False})
     client = await builder(mock).build()
     await client.start()
     conversations = client.conversations()

@@ -247,7 +247,8 @@ async def test_messenger_configuration(mock, started):
     buttons = await messenger.common_issue_buttons()
     assert [b.label for b in buttons] == ["Talk to us"]
     assert isinstance(json.loads(await messenger.home_config(False)), (dict, list, type(None)))
-    assert json.loads(await messenger.ai_settings())["enabled"] is False
+    # The binary's demo seed (`--seed demo`, the default) turns the AI agent on.
+    assert json.loads(await messenger.ai_settings())["enabled"] is True
     reply_time = await messenger.expected_reply_time()
     assert reply_time is None or isinstance(reply_time, str)
     discovery = await messenger.discovery()

@@ -29,6 +29,9 @@
 //! "Provably never reached the server" = the TCP connection could not be opened, or the
 //! deployment answered 429 before running anything. Those are retried for every function.
 
+// The agent-side functions are used by the `workspace` feature only.
+#![cfg_attr(not(feature = "workspace"), allow(dead_code))]
+
 use crate::transport::Function;
 
 pub(crate) const BOOT: Function = Function::mutation("widgetSessions:boot");

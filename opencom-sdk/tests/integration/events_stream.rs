@@ -7,6 +7,7 @@ use futures::StreamExt;
 use opencom_sdk::{Attributes, ClientEvent, ClientEvents, ConnectionState};
 
 /// The next event matching `wanted`, failing the test instead of hanging.
+#[allow(clippy::expect_used)]
 async fn next_matching(
     events: &mut ClientEvents,
     mut wanted: impl FnMut(&ClientEvent) -> bool,

@@ -5,6 +5,12 @@
 mod common;
 
 mod conversations;
+mod engagement_ai;
+mod engagement_carousels;
+mod engagement_checklists;
+mod engagement_outbound;
+mod engagement_surveys;
+mod engagement_tours;
 mod events;
 mod events_stream;
 mod failover;

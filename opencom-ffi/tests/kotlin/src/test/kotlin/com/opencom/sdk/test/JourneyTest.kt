@@ -237,6 +237,8 @@ class JourneyTest {
 
     @Test
     fun `conversation, send, and a live listener receiving the agent reply`() = runBlocking {
+        // Only the agent answers here: the binary's demo seed turns the AI agent on.
+        mock.control("POST", "/_mock/workspaces/${mock.workspaceId}/ai", """{"enabled": false}""")
         val client = builder().build()
         client.start()
         val conversations = client.conversations()
