@@ -15,6 +15,7 @@ use crate::listeners::{pump, ConnectionStateListener, Subscription};
 use crate::messenger::MessengerClient;
 use crate::push::PushClient;
 use crate::runtime::{enter, run};
+use crate::surveys::SurveyCache;
 use crate::tickets::TicketsClient;
 use crate::types::{
     to_core_map, AttributeValue, ClientInfo, DeviceInfo, Discovery, ExportSummary, RealtimeMode,
@@ -168,7 +169,10 @@ impl ClientBuilder {
         let builder = self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone();
         run(async move {
             let client = builder.build().map_err(sdk::Error::from)?;
-            Ok(Arc::new(OpencomClient { client }))
+            Ok(Arc::new(OpencomClient {
+                client,
+                surveys: SurveyCache::default(),
+            }))
         })
         .await
     }
@@ -190,12 +194,19 @@ impl ClientBuilder {
 #[derive(Debug, uniffi::Object)]
 pub struct OpencomClient {
     client: sdk::Opencom,
+    /// The surveys this client handed to the host, for `SurveysClient.submit`.
+    surveys: SurveyCache,
 }
 
 impl OpencomClient {
     /// The core client, for the bindings' other files.
     pub(crate) fn core(&self) -> &sdk::Opencom {
         &self.client
+    }
+
+    /// The surveys this client handed to the host (see `surveys.rs`).
+    pub(crate) fn survey_cache(&self) -> &SurveyCache {
+        &self.surveys
     }
 }
 

@@ -23,7 +23,8 @@
 //! ## Shape
 //! - [`ClientBuilder`] (chained setters) → `async build()` → [`OpencomClient`], with sub-clients
 //!   per domain: `session()`, `visitor()`, `events()`, `conversations()`, `help_center()`,
-//!   `push()`, `tickets()`, `messenger()`.
+//!   `push()`, `tickets()`, `messenger()`, and the engagement ones: `surveys()`,
+//!   `carousels()`, `outbound()`, `checklists()`, `tours()`, `ai_agent()`.
 //! - Every network call is an `async` method (`async`/`await` in Swift and Python, `suspend` in
 //!   Kotlin). Cancelling the host's task cancels the SDK work.
 //! - Errors: [`OpencomError`] (`OpencomException` in Kotlin), one variant per thing the app can
@@ -31,8 +32,10 @@
 //! - Host services: [`Storage`] (put the session in the Keychain/Keystore), [`WallClock`],
 //!   [`LogSink`] (see [`set_log_sink`]).
 //! - Live data: `watch_*` methods take a listener ([`MessagesListener`],
-//!   [`ConversationsListener`], [`UnreadCountListener`], [`ConnectionStateListener`]) and return
-//!   a [`Subscription`]. The current snapshot comes first; each one says how it arrived
+//!   [`ConversationsListener`], [`UnreadCountListener`], [`ConnectionStateListener`],
+//!   [`SurveysListener`], [`CarouselsListener`], [`OutboundMessagesListener`],
+//!   [`ChecklistsListener`], [`AiAnswersListener`], [`SurveyTriggerListener`]) and return a
+//!   [`Subscription`]. The current snapshot comes first; each one says how it arrived
 //!   ([`Delivery`]: cache, WebSocket, HTTP polling, or a local change). **Listeners are called
 //!   from SDK threads**: hop to the UI thread yourself.
 //!
@@ -58,6 +61,9 @@
 //! `ai_settings`, `MessengerSettings.raw_json`, push payloads) cross as JSON text.
 //! `identity::user_hash` is deliberately absent: it belongs on your server.
 
+mod ai_agent;
+mod carousels;
+mod checklists;
 mod client;
 mod client_events;
 mod conversations;
@@ -67,11 +73,26 @@ mod host;
 mod listeners;
 mod logging;
 mod messenger;
+mod outbound;
 mod push;
 mod runtime;
+mod surveys;
 mod tickets;
+mod tours;
 mod types;
 
+pub use ai_agent::{
+    max_handoff_reason_chars, AiAgentClient, AiAnswer, AiAnswersListener, AiFeedback, AiSource,
+    AiSourceKind, Handoff,
+};
+pub use carousels::{
+    Carousel, CarouselAction, CarouselButton, CarouselImpression, CarouselScreen, CarouselsClient,
+    CarouselsListener,
+};
+pub use checklists::{
+    AttributeCondition, Checklist, ChecklistProgress, ChecklistTask, ChecklistsClient,
+    ChecklistsListener, CompletionType, EligibleChecklist, TaskAction,
+};
 pub use client::{ClientBuilder, EventsClient, OpencomClient, SessionClient, VisitorClient};
 pub use client_events::{ClientEvent, ClientEventListener};
 pub use conversations::{
@@ -89,13 +110,27 @@ pub use logging::{clear_log_sink, set_log_sink, LogLevel, LogRecord, LogSink};
 pub use messenger::{
     AutomationSettings, CommonIssueButton, MessengerClient, MessengerSettings, OfficeHours,
 };
+pub use outbound::{
+    OutboundAction, OutboundButton, OutboundClient, OutboundContent, OutboundKind, OutboundMessage,
+    OutboundMessagesListener,
+};
 pub use push::{
     parse_deep_link, parse_deep_link_with_prefixes, parse_push, PushClient, PushPlatform,
     PushRegistration, Route, TicketUpdateKind,
 };
+pub use surveys::{
+    AnswerValue, QuestionKind, Survey, SurveyAnswer, SurveyFormat, SurveyImpression,
+    SurveyQuestion, SurveyStep, SurveyTrigger, SurveyTriggerListener, SurveysClient,
+    SurveysListener,
+};
 pub use tickets::{
     FieldKind, FormField, FormValue, NewTicket, Ticket, TicketComment, TicketDetail, TicketForm,
     TicketPriority, TicketStatus, TicketsClient,
+};
+pub use tours::{
+    ActiveTour, AdvanceInput, AdvanceMode, AdvanceOutcome, AvailableTour, BlockReason, DisplayMode,
+    ListedTour, ProgressStatus, SkipReason, StepKind, StepOutcome, Tour, TourProgress, TourStatus,
+    TourStep, ToursClient,
 };
 pub use types::{
     Attachment, AttributeValue, ClientInfo, ConnectionState, Delivery, DeviceInfo, Discovery,

@@ -76,3 +76,10 @@ export {
   type OpencomNotificationsOptions,
 } from './hooks/useOpencomNotifications';
 export { useTicket, type TicketOptions } from './hooks/useTicket';
+export { useSurveyTriggers, useSurveys } from './hooks/useSurveys';
+export { useCarousels } from './hooks/useCarousels';
+export { useChecklists } from './hooks/useChecklists';
+export { useOutboundMessages } from './hooks/useOutboundMessages';
+export { useTours } from './hooks/useTours';
+export { useAIAgent } from './hooks/useAIAgent';
+export { toOpencomEvent, useOpencomEvents, type OpencomEvent } from './hooks/useOpencomEvents';

@@ -33,6 +33,18 @@ export interface OpencomBindings {
   PushPlatform: typeof Ffi.PushPlatform;
   /** A ticket's priority. */
   TicketPriority: typeof Ffi.TicketPriority;
+  /** A survey answer's value. */
+  AnswerValue: typeof Ffi.AnswerValue;
+  /** What the visitor did with a survey. */
+  SurveyImpression: typeof Ffi.SurveyImpression;
+  /** What the visitor did with a carousel. */
+  CarouselImpression: typeof Ffi.CarouselImpression;
+  /** The visitor's verdict on an AI answer. */
+  AiFeedback: typeof Ffi.AiFeedback;
+  /** How the visitor moved past a tour step. */
+  AdvanceMode: typeof Ffi.AdvanceMode;
+  /** Why the app skipped a tour step. */
+  SkipReason: typeof Ffi.SkipReason;
 }
 
 let defaultBindings: OpencomBindings | undefined;

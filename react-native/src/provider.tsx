@@ -33,6 +33,12 @@ export interface OpencomClients {
   visitor: Ffi.VisitorClientLike;
   events: Ffi.EventsClientLike;
   messenger: Ffi.MessengerClientLike;
+  surveys: Ffi.SurveysClientLike;
+  carousels: Ffi.CarouselsClientLike;
+  outbound: Ffi.OutboundClientLike;
+  checklists: Ffi.ChecklistsClientLike;
+  tours: Ffi.ToursClientLike;
+  aiAgent: Ffi.AiAgentClientLike;
 }
 
 /** What the provider shares with the hooks. */
@@ -201,6 +207,12 @@ export function OpencomProvider({ config, bindings, children }: OpencomProviderP
         visitor: client.visitor(),
         events: client.events(),
         messenger: client.messenger(),
+        surveys: client.surveys(),
+        carousels: client.carousels(),
+        outbound: client.outbound(),
+        checklists: client.checklists(),
+        tours: client.tours(),
+        aiAgent: client.aiAgent(),
       };
       if (!alive) {
         // Unmounted (or reconfigured) while building: the cleanup has run already.

@@ -370,3 +370,57 @@ const CONNECTION: ConnectionStateName[] = ['connecting', 'connected', 'disconnec
 export function toConnectionState(state: Ffi.ConnectionState): ConnectionStateName {
   return CONNECTION[state as unknown as number] ?? 'disconnected';
 }
+
+// ---- engagement: surveys, carousels, checklists, outbound messages, tours, the AI agent ----
+// The generated records as the SDK returns them (their variants are the generated enum values:
+// switch on `.tag`, e.g. `question.kind.tag === 'Nps'`).
+
+/** A survey the visitor may be shown (`useSurveys`, `useSurveyTriggers`). */
+export type Survey = Ffi.Survey;
+export type SurveyQuestion = Ffi.SurveyQuestion;
+/** What the visitor did with a survey, for `useSurveys().record`. */
+export type SurveyAction = 'shown' | 'started' | 'completed' | 'dismissed';
+/**
+ * Answers by question id: a number (NPS, scales, ratings), a string (a text, or the choice of a
+ * single-choice question) or several choices.
+ */
+export type SurveyAnswers = Record<string, number | string | string[]>;
+/** A carousel (`useCarousels`). */
+export type Carousel = Ffi.Carousel;
+/** What the visitor did with a carousel, for `useCarousels().record`. */
+export type CarouselAction = 'shown' | 'completed' | 'dismissed';
+/** A checklist the visitor is eligible for, with their progress (`useChecklists`). */
+export type EligibleChecklist = Ffi.EligibleChecklist;
+export type ChecklistProgress = Ffi.ChecklistProgress;
+/** An outbound message (chat, post, banner) eligible on the current page (`useOutboundMessages`). */
+export type OutboundMessage = Ffi.OutboundMessage;
+/** A tour with the visitor's status, and one offered on the current page (`useTours`). */
+export type ListedTour = Ffi.ListedTour;
+export type AvailableTour = Ffi.AvailableTour;
+export type TourAdvanceOutcome = Ffi.AdvanceOutcome;
+export type TourStepOutcome = Ffi.StepOutcome;
+/** How the visitor moved past a tour step, for `useTours().advance`. */
+export interface TourAdvanceInput {
+  /** Default `click` (the step's own button). */
+  mode?: 'click' | 'elementClick' | 'fieldFill';
+  targetMatched?: boolean;
+  fieldValue?: string;
+  selector?: string;
+  /** Default: the hook's `currentUrl`. */
+  currentUrl?: string;
+}
+/** Why the app skipped a tour step, for `useTours().skipStep`. */
+export type TourSkipReason =
+  | 'modeMismatch'
+  | 'elementClickRequired'
+  | 'fieldFillRequired'
+  | 'fieldFillInvalid'
+  | 'routeMismatch'
+  | 'checkpointInvalidRoute'
+  | 'selectorMissing';
+/** An AI agent's answer in a conversation (`useAIAgent`). */
+export type AiAnswer = Ffi.AiAnswer;
+/** The visitor's verdict on an AI answer. */
+export type AiFeedbackName = 'helpful' | 'notHelpful';
+/** What `useAIAgent().handoffToHuman` did: the bot message posted. */
+export type AiHandoff = Ffi.Handoff;

@@ -121,11 +121,99 @@ type Watch =
   | { kind: 'messages'; conversationId: string; listener: Ffi.MessagesListener }
   | { kind: 'conversations'; listener: Ffi.ConversationsListener }
   | { kind: 'unread'; listener: Ffi.UnreadCountListener }
-  | { kind: 'connection'; listener: Ffi.ConnectionStateListener };
+  | { kind: 'connection'; listener: Ffi.ConnectionStateListener }
+  | { kind: 'surveys'; listener: Ffi.SurveysListener }
+  | { kind: 'carousels'; listener: Ffi.CarouselsListener }
+  | { kind: 'outbound'; url: string; listener: Ffi.OutboundMessagesListener }
+  | { kind: 'checklists'; listener: Ffi.ChecklistsListener }
+  | { kind: 'ai'; conversationId: string; listener: Ffi.AiAnswersListener }
+  | { kind: 'events'; listener: Ffi.ClientEventListener }
+  | { kind: 'triggers'; listener: Ffi.SurveyTriggerListener };
 
 const GREETING = 'Hi! How can we help you today?';
 const AGENT_NAME = 'Alex from Support';
 const EXPO_TOKEN = /^Expo(nent)?PushToken\[.+\]$/;
+/** The SDK's `max_handoff_reason_chars()`. */
+const MAX_HANDOFF_REASON_CHARS = 500;
+
+/** A survey question for `addSurvey`. */
+export interface FakeQuestionInput {
+  id?: string;
+  title: string;
+  required?: boolean;
+  kind?: 'nps' | 'text' | { scale: [number, number] } | { stars: number } | { choices: string[]; multiple?: boolean } | Ffi.QuestionKind;
+}
+
+function questionKind(kind: FakeQuestionInput['kind']): Ffi.QuestionKind {
+  const K = Ffi.QuestionKind;
+  if (kind === undefined || kind === 'nps') {
+    return new K.Nps();
+  }
+  if (kind === 'text') {
+    return new K.ShortText({ placeholder: undefined });
+  }
+  if ('scale' in kind) {
+    return new K.NumericScale({ min: BigInt(kind.scale[0]), max: BigInt(kind.scale[1]), minLabel: undefined, maxLabel: undefined });
+  }
+  if ('stars' in kind) {
+    return new K.StarRating({ max: BigInt(kind.stars), lowLabel: undefined, highLabel: undefined });
+  }
+  if ('choices' in kind) {
+    return new K.MultipleChoice({ choices: kind.choices, allowMultiple: kind.multiple ?? false });
+  }
+  return kind;
+}
+
+/** Checks an answer as the SDK does before sending (`InvalidInput` on `answers.<id>`); returns its plain value. */
+function checkAnswer(question: Ffi.SurveyQuestion, value: Ffi.AnswerValue): unknown {
+  const field = `answers.${question.id}`;
+  const v = value as unknown as { tag: string; inner: { value?: unknown; values?: string[] } };
+  const kind = question.kind as unknown as { tag: string; inner: Record<string, unknown> };
+  const range = (lo: bigint, hi: bigint): unknown => {
+    if (v.tag !== 'Number') {
+      throw invalid(field, 'expects a number');
+    }
+    const n = BigInt(v.inner.value as bigint);
+    if (n < lo || n > hi) {
+      throw invalid(field, `must be ${lo} to ${hi}`);
+    }
+    return Number(n);
+  };
+  switch (kind.tag) {
+    case 'Nps':
+      return range(0n, 10n);
+    case 'NumericScale':
+      return range(kind.inner.min as bigint, kind.inner.max as bigint);
+    case 'StarRating':
+      return range(1n, kind.inner.max as bigint);
+    case 'EmojiRating':
+      return range(1n, kind.inner.count as bigint);
+    case 'Dropdown':
+    case 'MultipleChoice': {
+      const choices = kind.inner.choices as string[];
+      const picked = v.tag === 'Choice' ? [v.inner.value as string] : v.tag === 'Choices' ? v.inner.values! : null;
+      if (!picked || picked.length === 0) {
+        throw invalid(field, 'expects a choice');
+      }
+      if (picked.length > 1 && !kind.inner.allowMultiple) {
+        throw invalid(field, 'takes one choice');
+      }
+      const bad = picked.find((c) => !choices.includes(c));
+      if (bad !== undefined) {
+        throw invalid(field, `\`${bad}\` is not one of the choices`);
+      }
+      return v.tag === 'Choice' ? picked[0] : picked;
+    }
+    case 'ShortText':
+    case 'LongText':
+      if (v.tag !== 'Text' || String(v.inner.value).trim() === '') {
+        throw invalid(field, 'expects a non-empty text');
+      }
+      return v.inner.value;
+    default:
+      return v.inner.value ?? v.inner.values;
+  }
+}
 
 /** The generated error variant for `kind`. */
 export function fakeError(kind: OpencomErrorKind, detail = 'injected by the fake'): Ffi.OpencomError {
@@ -317,6 +405,22 @@ export class OpencomFake {
   readonly uploads: { id: string; fileName: string; mimeType: string; bytes: Uint8Array }[] = [];
   /** Conversation ratings. */
   readonly ratings: { conversationId: string; rating: number; feedback?: string }[] = [];
+  /** Survey impressions (`record`), each at most once per survey, action and session. */
+  readonly surveyImpressions: { visitorId: string; surveyId: string; action: 'shown' | 'started' | 'completed' | 'dismissed' }[] = [];
+  /** Survey responses (`submit`), with the answers as plain values by question id. */
+  readonly surveyResponses: { id: string; visitorId: string; surveyId: string; answers: Record<string, unknown>; complete: boolean }[] = [];
+  /** Carousel impressions. */
+  readonly carouselImpressions: { visitorId: string; carouselId: string; action: 'shown' | 'completed' | 'dismissed'; screenIndex?: number }[] = [];
+  /** Outbound message impressions, clicks and dismissals. */
+  readonly outboundImpressions: { visitorId: string; messageId: string; action: 'shown' | 'clicked' | 'dismissed'; buttonIndex?: number }[] = [];
+  /** Checklist tasks completed (`completed: true`) and uncompleted. */
+  readonly taskCompletions: { visitorId: string; checklistId: string; taskId: string; completed: boolean }[] = [];
+  /** Tour actions: start, advance, blocked, skip (with the reason), complete, dismiss, snooze. */
+  readonly tourActions: { visitorId: string; tourId: string; action: string; reason?: string }[] = [];
+  /** Feedback on AI answers. */
+  readonly aiFeedback: { responseId: string; feedback: 'helpful' | 'notHelpful' }[] = [];
+  /** Hand-offs to a human agent. */
+  readonly handoffs: { conversationId: string; reason?: string }[] = [];
   /** @internal */
   messengerSettings: Ffi.MessengerSettings = {
     primaryColor: '#792cd4',
@@ -350,6 +454,19 @@ export class OpencomFake {
   private gate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
   private connection: Ffi.ConnectionState = Ffi.ConnectionState.Connected;
+  private surveyStore: Ffi.Survey[] = [];
+  private carouselStore: Ffi.Carousel[] = [];
+  private outboundStore: { message: Ffi.OutboundMessage; pageUrl?: string }[] = [];
+  private checklistStore: Ffi.Checklist[] = [];
+  private checklistProgress = new Map<string, { completed: Set<string>; startedAt?: number; completedAt?: number }>();
+  private tourStore: { tour: Ffi.Tour; pageUrl?: string }[] = [];
+  private tourProgress = new Map<
+    string,
+    { id: string; status: 'inProgress' | 'completed' | 'dismissed' | 'snoozed'; currentStep: number; completedAt?: number }
+  >();
+  private aiStore: Ffi.AiAnswer[] = [];
+  /** Content a visitor completed, dismissed or saw once (`visitorId:id`). */
+  private hidden = new Set<string>();
   /** @internal */
   readonly clients = new Set<FakeClient>();
 
@@ -371,6 +488,12 @@ export class OpencomFake {
       RealtimeMode: Ffi.RealtimeMode,
       PushPlatform: Ffi.PushPlatform,
       TicketPriority: Ffi.TicketPriority,
+      AnswerValue: Ffi.AnswerValue,
+      SurveyImpression: Ffi.SurveyImpression,
+      CarouselImpression: Ffi.CarouselImpression,
+      AiFeedback: Ffi.AiFeedback,
+      AdvanceMode: Ffi.AdvanceMode,
+      SkipReason: Ffi.SkipReason,
     };
   }
 
@@ -386,6 +509,7 @@ export class OpencomFake {
     this.addMessage(conversation, { id, senderId: 'agent-1', senderType: 'agent', senderName: AGENT_NAME, content: text, createdAt: Date.now() });
     conversation.unread += 1;
     this.notify();
+    this.emitEvent(new Ffi.ClientEvent.MessageReceived({ conversationId, messageId: id }), conversation.visitorId);
     return id;
   }
 
@@ -509,6 +633,208 @@ export class OpencomFake {
     const S = Ffi.ConnectionState;
     this.connection = { connecting: S.Connecting, connected: S.Connected, disconnected: S.Disconnected, polling: S.Polling }[state];
     this.notify();
+  }
+
+  // ---- engagement: surveys, carousels, outbound messages, checklists, tours, AI agent -------
+
+  /**
+   * An active survey; returns its id. Questions default to one NPS question; a question's
+   * `kind` is `'nps'`, `'text'`, `{ scale: [min, max] }`, `{ stars: max }`, `{ choices, multiple? }`
+   * or a generated `QuestionKind`. `triggerEvent` makes `useSurveyTriggers` fire when the visitor
+   * tracks that event; `frequency: 'once'` hides it once shown.
+   */
+  addSurvey(survey: {
+    name: string;
+    description?: string;
+    questions?: FakeQuestionInput[];
+    triggerEvent?: string;
+    frequency?: string;
+    format?: 'small' | 'large';
+  }): string {
+    const id = this.id('srv');
+    const questions = (survey.questions ?? [{ title: 'How likely are you to recommend us?', kind: 'nps' }]).map((q, i) => ({
+      id: q.id ?? `q${i + 1}`,
+      title: q.title,
+      description: undefined,
+      required: q.required ?? false,
+      kind: questionKind(q.kind),
+    }));
+    this.surveyStore.push({
+      id,
+      name: survey.name,
+      description: survey.description,
+      format: survey.format === 'large' ? new Ffi.SurveyFormat.Large() : new Ffi.SurveyFormat.Small(),
+      frequency: survey.frequency,
+      questions,
+      intro: undefined,
+      thankYou: undefined,
+      trigger: survey.triggerEvent ? new Ffi.SurveyTrigger.Event({ name: survey.triggerEvent }) : new Ffi.SurveyTrigger.Immediate(),
+    });
+    this.notify();
+    return id;
+  }
+
+  /** Removes a survey (it leaves every active list). */
+  removeSurvey(surveyId: string): void {
+    this.surveyStore = this.surveyStore.filter((s) => s.id !== surveyId);
+    this.notify();
+  }
+
+  /** An active carousel; returns its id. */
+  addCarousel(carousel: { name: string; screens?: { title?: string; body?: string; imageUrl?: string; buttons?: { text: string; url?: string }[] }[] }): string {
+    const id = this.id('car');
+    this.carouselStore.push({
+      id,
+      name: carousel.name,
+      priority: undefined,
+      screens: (carousel.screens ?? [{ title: carousel.name }]).map((s, i) => ({
+        id: `${id}_s${i}`,
+        title: s.title,
+        body: s.body,
+        imageUrl: s.imageUrl,
+        buttons: (s.buttons ?? []).map((b) => ({
+          text: b.text,
+          action: b.url ? new Ffi.CarouselAction.Url({ url: b.url }) : new Ffi.CarouselAction.Next(),
+        })),
+      })),
+    });
+    this.notify();
+    return id;
+  }
+
+  /**
+   * An outbound message; returns its id. `pageUrl`: eligible only where the current URL
+   * contains it (everywhere when omitted). Dismissed messages leave the visitor's list.
+   */
+  addOutboundMessage(message: {
+    kind?: 'chat' | 'post' | 'banner';
+    name?: string;
+    text?: string;
+    title?: string;
+    body?: string;
+    buttons?: { text: string; url?: string }[];
+    pageUrl?: string;
+  }): string {
+    const id = this.id('out');
+    const K = Ffi.OutboundKind;
+    this.outboundStore.push({
+      pageUrl: message.pageUrl,
+      message: {
+        id,
+        kind: message.kind === 'chat' ? new K.Chat() : message.kind === 'banner' ? new K.Banner() : new K.Post(),
+        name: message.name,
+        priority: undefined,
+        frequency: undefined,
+        content: {
+          text: message.text,
+          title: message.title,
+          body: message.body,
+          imageUrl: undefined,
+          videoUrl: undefined,
+          buttons: (message.buttons ?? []).map((b) => ({
+            text: b.text,
+            action: b.url ? new Ffi.OutboundAction.Url({ url: b.url }) : new Ffi.OutboundAction.Dismiss(),
+          })),
+          clickAction: undefined,
+        },
+      },
+    });
+    this.notify();
+    return id;
+  }
+
+  /** A checklist every visitor is eligible for; returns its id (task ids: `tasks[i].id` or `t1`, `t2`…). */
+  addChecklist(checklist: { name: string; description?: string; tasks: { id?: string; title: string }[] }): string {
+    const id = this.id('chk');
+    this.checklistStore.push({
+      id,
+      name: checklist.name,
+      description: checklist.description,
+      tasks: checklist.tasks.map((t, i) => ({
+        id: t.id ?? `t${i + 1}`,
+        title: t.title,
+        description: undefined,
+        action: undefined,
+        completion: new Ffi.CompletionType.Manual(),
+      })),
+    });
+    this.notify();
+    return id;
+  }
+
+  /** A product tour; returns its id. `pageUrl`: offered only where the URL contains it. */
+  addTour(tour: { name: string; steps: { title?: string; content: string }[]; pageUrl?: string; allowSnooze?: boolean }): string {
+    const id = this.id('tour');
+    this.tourStore.push({
+      pageUrl: tour.pageUrl,
+      tour: {
+        id,
+        name: tour.name,
+        description: undefined,
+        displayMode: new Ffi.DisplayMode.UntilDismissed(),
+        priority: 0,
+        allowSnooze: tour.allowSnooze ?? true,
+        allowRestart: true,
+        steps: tour.steps.map((s, i) => ({
+          id: `${id}_step${i}`,
+          order: i,
+          kind: new Ffi.StepKind.Post(),
+          title: s.title,
+          content: s.content,
+          selector: undefined,
+          routePath: tour.pageUrl,
+          advanceOn: new Ffi.AdvanceMode.Click(),
+          position: undefined,
+          mediaUrl: undefined,
+        })),
+      },
+    });
+    return id;
+  }
+
+  /** An AI agent's answer in a conversation (live in `useAIAgent`); returns its id. */
+  aiAnswer(conversationId: string, answer: { query: string; response: string; confidence?: number }): string {
+    if (!this.conversations.has(conversationId)) {
+      throw new Error(`OpencomFake: no conversation ${conversationId}`);
+    }
+    const id = this.id('ai');
+    this.aiStore.push({
+      id,
+      conversationId,
+      messageId: undefined,
+      query: answer.query,
+      response: answer.response,
+      sources: [],
+      confidence: answer.confidence,
+      handedOff: false,
+      handoffReason: undefined,
+      feedback: undefined,
+      createdAt: Date.now(),
+    });
+    this.notify();
+    return id;
+  }
+
+  /** Sends a client event to every `watchEvents` listener (of every client, or of one visitor's). */
+  emitEvent(event: Ffi.ClientEvent, visitorId?: string): void {
+    for (const client of [...this.clients]) {
+      if (visitorId === undefined || client.currentVisitorId() === visitorId) {
+        client.emit(event);
+      }
+    }
+  }
+
+  /** Where a visitor is with a checklist: the completed task ids. */
+  completedTasks(checklistId: string, visitorId?: string): string[] {
+    const who = visitorId ?? [...this.visitors.keys()].pop() ?? '';
+    return [...(this.checklistProgress.get(`${who}:${checklistId}`)?.completed ?? [])];
+  }
+
+  /** Where a visitor is with a tour (undefined before `start`). */
+  tourProgressOf(tourId: string, visitorId?: string): { status: string; currentStep: number } | undefined {
+    const who = visitorId ?? [...this.visitors.keys()].pop() ?? '';
+    const p = this.tourProgress.get(`${who}:${tourId}`);
+    return p && { status: p.status, currentStep: p.currentStep };
   }
 
   /** Listeners currently subscribed (across clients): 0 once every screen unmounted. */
@@ -643,6 +969,232 @@ export class OpencomFake {
   /** @internal */
   connectionState(): Ffi.ConnectionState {
     return this.connection;
+  }
+
+  /** @internal */
+  activeSurveys(visitorId: string): Ffi.Survey[] {
+    return this.surveyStore.filter((s) => !this.hidden.has(`${visitorId}:${s.id}`));
+  }
+
+  /** @internal */
+  surveyById(surveyId: string): Ffi.Survey | undefined {
+    return this.surveyStore.find((s) => s.id === surveyId);
+  }
+
+  /** @internal */
+  hideSurvey(visitorId: string, id: string): void {
+    this.hidden.add(`${visitorId}:${id}`);
+    this.notify();
+  }
+
+  /** @internal */
+  activeCarousels(visitorId: string): Ffi.Carousel[] {
+    return this.carouselStore.filter((c) => !this.hidden.has(`${visitorId}:${c.id}`));
+  }
+
+  /** @internal */
+  hideCarousel(visitorId: string, id: string): void {
+    this.hideSurvey(visitorId, id);
+  }
+
+  /** @internal */
+  eligibleOutbound(visitorId: string, currentUrl?: string): Ffi.OutboundMessage[] {
+    return this.outboundStore
+      .filter((o) => !this.hidden.has(`${visitorId}:${o.message.id}`))
+      .filter((o) => currentUrl === undefined || o.pageUrl === undefined || currentUrl.includes(o.pageUrl))
+      .map((o) => o.message);
+  }
+
+  /** @internal */
+  hideOutbound(visitorId: string, id: string): void {
+    this.hideSurvey(visitorId, id);
+  }
+
+  /** @internal */
+  eligibleChecklists(visitorId: string): Ffi.EligibleChecklist[] {
+    return this.checklistStore.map((checklist) => {
+      const p = this.checklistProgress.get(`${visitorId}:${checklist.id}`);
+      return {
+        checklist,
+        progress: p && {
+          checklistId: checklist.id,
+          completedTaskIds: checklist.tasks.map((t) => t.id).filter((id) => p.completed.has(id)),
+          startedAt: p.startedAt,
+          completedAt: p.completedAt,
+        },
+      };
+    });
+  }
+
+  /** @internal */
+  setTask(visitorId: string, checklistId: string, taskId: string, done: boolean): Ffi.ChecklistProgress {
+    const checklist = this.checklistStore.find((c) => c.id === checklistId);
+    if (!checklist) {
+      throw new Ffi.OpencomError.NotFound({ detail: `checklist ${checklistId}` });
+    }
+    if (!checklist.tasks.some((t) => t.id === taskId)) {
+      throw invalid('task_id', `no task ${taskId} in checklist ${checklistId}`);
+    }
+    const key = `${visitorId}:${checklistId}`;
+    const p = this.checklistProgress.get(key) ?? { completed: new Set<string>(), startedAt: Date.now() };
+    this.checklistProgress.set(key, p);
+    if (done) {
+      p.completed.add(taskId);
+    } else {
+      p.completed.delete(taskId);
+    }
+    p.completedAt = checklist.tasks.every((t) => p.completed.has(t.id)) ? (p.completedAt ?? Date.now()) : undefined;
+    this.taskCompletions.push({ visitorId, checklistId, taskId, completed: done });
+    this.notify();
+    return this.eligibleChecklists(visitorId).find((c) => c.checklist.id === checklistId)!.progress!;
+  }
+
+  private tourOf(tourId: string): { tour: Ffi.Tour; pageUrl?: string } {
+    const found = this.tourStore.find((t) => t.tour.id === tourId);
+    if (!found) {
+      throw new Ffi.OpencomError.NotFound({ detail: `tour ${tourId}` });
+    }
+    return found;
+  }
+
+  private progressRecord(visitorId: string, tourId: string): Ffi.TourProgress | undefined {
+    const p = this.tourProgress.get(`${visitorId}:${tourId}`);
+    if (!p) {
+      return undefined;
+    }
+    const S = Ffi.ProgressStatus;
+    const status = { inProgress: S.InProgress, completed: S.Completed, dismissed: S.Dismissed, snoozed: S.Snoozed }[p.status];
+    return {
+      id: p.id,
+      tourId,
+      status: new status(),
+      currentStep: p.currentStep,
+      snoozedUntil: p.status === 'snoozed' ? Date.now() + 24 * 3600 * 1000 : undefined,
+      completedAt: p.completedAt,
+      lastBlockedReason: undefined,
+    };
+  }
+
+  /** @internal */
+  listedTours(visitorId: string): Ffi.ListedTour[] {
+    const T = Ffi.TourStatus;
+    return this.tourStore.map(({ tour }) => {
+      const p = this.tourProgress.get(`${visitorId}:${tour.id}`);
+      const status = !p ? new T.New() : p.status === 'completed' ? new T.Completed() : new T.InProgress();
+      return { tour, status };
+    });
+  }
+
+  /** @internal */
+  availableTours(visitorId: string, currentUrl: string | undefined): Ffi.AvailableTour[] {
+    return this.tourStore
+      .filter((t) => currentUrl === undefined || t.pageUrl === undefined || currentUrl.includes(t.pageUrl))
+      .filter((t) => {
+        const p = this.tourProgress.get(`${visitorId}:${t.tour.id}`);
+        return !p || p.status === 'inProgress';
+      })
+      .map(({ tour }) => ({ tour, progress: this.progressRecord(visitorId, tour.id) }));
+  }
+
+  /** @internal */
+  activeTours(visitorId: string): Ffi.ActiveTour[] {
+    return this.tourStore.flatMap(({ tour }) => {
+      const progress = this.progressRecord(visitorId, tour.id);
+      return progress && this.tourProgress.get(`${visitorId}:${tour.id}`)?.status === 'inProgress' ? [{ tour, progress }] : [];
+    });
+  }
+
+  /** @internal */
+  startTour(visitorId: string, tourId: string, force: boolean): string {
+    this.tourOf(tourId);
+    const key = `${visitorId}:${tourId}`;
+    const existing = this.tourProgress.get(key);
+    if (existing && !force) {
+      if (existing.status !== 'inProgress') {
+        throw invalid('tour_id', `the tour is ${existing.status} (start it with force)`);
+      }
+      return existing.id;
+    }
+    const id = existing?.id ?? this.id('tprog');
+    this.tourProgress.set(key, { id, status: 'inProgress', currentStep: 0 });
+    this.tourActions.push({ visitorId, tourId, action: 'start' });
+    return id;
+  }
+
+  private inProgress(visitorId: string, tourId: string) {
+    const { tour } = this.tourOf(tourId);
+    const p = this.tourProgress.get(`${visitorId}:${tourId}`);
+    if (!p) {
+      throw new Ffi.OpencomError.NotFound({ detail: `the tour ${tourId} was never started` });
+    }
+    if (p.status !== 'inProgress') {
+      throw invalid('tour_id', `the tour is ${p.status}, not in progress`);
+    }
+    return { tour, p };
+  }
+
+  private status(p: { status: 'inProgress' | 'completed' | 'dismissed' | 'snoozed' }): Ffi.ProgressStatus {
+    return p.status === 'completed' ? new Ffi.ProgressStatus.Completed() : new Ffi.ProgressStatus.InProgress();
+  }
+
+  private step(tour: Ffi.Tour, p: { status: string; currentStep: number; completedAt?: number }): void {
+    p.currentStep += 1;
+    if (p.currentStep >= tour.steps.length) {
+      p.currentStep = tour.steps.length - 1;
+      p.status = 'completed';
+      p.completedAt = Date.now();
+    }
+  }
+
+  /** @internal */
+  advanceTour(visitorId: string, tourId: string, input: Ffi.AdvanceInput): Ffi.AdvanceOutcome {
+    const { tour, p } = this.inProgress(visitorId, tourId);
+    const wanted = tour.steps[p.currentStep]?.advanceOn.tag as string | undefined;
+    if (wanted !== undefined && (input.mode.tag as string) !== wanted) {
+      this.tourActions.push({ visitorId, tourId, action: 'blocked' });
+      return new Ffi.AdvanceOutcome.Blocked({ reason: new Ffi.BlockReason.ModeMismatch(), status: this.status(p), step: p.currentStep });
+    }
+    this.step(tour, p);
+    this.tourActions.push({ visitorId, tourId, action: 'advance' });
+    return new Ffi.AdvanceOutcome.Advanced({ status: this.status(p), nextStep: p.currentStep });
+  }
+
+  /** @internal */
+  skipTourStep(visitorId: string, tourId: string, reason: Ffi.SkipReason): Ffi.StepOutcome {
+    const { tour, p } = this.inProgress(visitorId, tourId);
+    this.step(tour, p);
+    this.tourActions.push({ visitorId, tourId, action: 'skip', reason: Ffi.SkipReason[reason] });
+    return { status: this.status(p), nextStep: p.currentStep };
+  }
+
+  /** @internal */
+  endTour(visitorId: string, tourId: string, status: 'completed' | 'dismissed' | 'snoozed', permanently = false): void {
+    const { tour } = this.tourOf(tourId);
+    const key = `${visitorId}:${tourId}`;
+    let p = this.tourProgress.get(key);
+    if (!p && !permanently) {
+      throw new Ffi.OpencomError.NotFound({ detail: `the tour ${tourId} was never started` });
+    }
+    if (status === 'snoozed' && !tour.allowSnooze) {
+      throw invalid('tour_id', 'this tour cannot be snoozed');
+    }
+    p ??= { id: this.id('tprog'), status, currentStep: 0 };
+    p.status = status;
+    if (status === 'completed') {
+      p.completedAt = Date.now();
+    }
+    this.tourProgress.set(key, p);
+    this.tourActions.push({ visitorId, tourId, action: status === 'completed' ? 'complete' : status === 'dismissed' ? 'dismiss' : 'snooze' });
+  }
+
+  /** @internal */
+  aiAnswersOf(conversationId: string): Ffi.AiAnswer[] {
+    return this.aiStore.filter((a) => a.conversationId === conversationId).map((a) => ({ ...a }));
+  }
+
+  /** @internal */
+  aiAnswerById(id: string): Ffi.AiAnswer | undefined {
+    return this.aiStore.find((a) => a.id === id);
   }
 
   /** @internal Sends every listener its current value, when it changed (asynchronously). */
@@ -785,6 +1337,8 @@ export class FakeClient implements Ffi.OpencomClientLike {
   private user: Ffi.User | undefined;
   private pushToken: string | undefined;
   private outbox: OutboxItem[] = [];
+  /** Survey impressions sent in this session (`sessionId:surveyId:action`). */
+  private recordedOnce = new Set<string>();
 
   constructor(
     readonly fake: OpencomFake,
@@ -926,6 +1480,7 @@ export class FakeClient implements Ffi.OpencomClientLike {
           visitor.customAttributes.set(k, v);
         }
         this.user = user;
+        this.emit(new Ffi.ClientEvent.VisitorIdentified({ visitorId: visitor.id }));
         await this.store?.set(`${this.key}user`, JSON.stringify({ ...user, customAttributes: {} }));
         return {
           id: visitor.id,
@@ -959,6 +1514,7 @@ export class FakeClient implements Ffi.OpencomClientLike {
           props[k] = (v as unknown as { inner?: { value?: unknown } }).inner?.value ?? null;
         }
         this.fake.events.push({ visitorId: this.me().id, name, properties: props });
+        this.tracked(name);
         return this.fake.id('evt');
       },
       trackScreen: async (screenName: string) => {
@@ -1185,7 +1741,7 @@ export class FakeClient implements Ffi.OpencomClientLike {
   }
 
   private deliverOne(watch: Watch): void {
-    if (!this.watches.has(watch)) {
+    if (!this.watches.has(watch) || watch.kind === 'events' || watch.kind === 'triggers') {
       return;
     }
     let value: unknown;
@@ -1220,11 +1776,42 @@ export class FakeClient implements Ffi.OpencomClientLike {
           send = () => watch.listener.onState(state);
           break;
         }
+        case 'surveys': {
+          const list = this.fake.activeSurveys(this.me().id);
+          value = list;
+          send = () => watch.listener.onSurveys(list, false, Ffi.Delivery.Socket);
+          break;
+        }
+        case 'carousels': {
+          const list = this.fake.activeCarousels(this.me().id);
+          value = list;
+          send = () => watch.listener.onCarousels(list, false, Ffi.Delivery.Socket);
+          break;
+        }
+        case 'outbound': {
+          const list = this.fake.eligibleOutbound(this.me().id, watch.url);
+          value = list;
+          send = () => watch.listener.onOutboundMessages(list, false, Ffi.Delivery.Socket);
+          break;
+        }
+        case 'checklists': {
+          const list = this.fake.eligibleChecklists(this.me().id);
+          value = list;
+          send = () => watch.listener.onChecklists(list, false, Ffi.Delivery.Socket);
+          break;
+        }
+        case 'ai': {
+          this.mine(watch.conversationId);
+          const list = this.fake.aiAnswersOf(watch.conversationId);
+          value = list;
+          send = () => watch.listener.onAiAnswers(list, false, Ffi.Delivery.Socket);
+          break;
+        }
       }
     } catch (error) {
       value = { error: signature(error) };
       send = () => {
-        if (watch.kind !== 'connection') {
+        if ('onError' in watch.listener) {
           watch.listener.onError(error as Ffi.OpencomError);
         }
       };
@@ -1467,6 +2054,333 @@ export class FakeClient implements Ffi.OpencomClientLike {
         return [];
       },
       discovery: async () => this.discover(),
+    };
+  }
+
+  // ---- engagement ----------------------------------------------------------------------------
+
+  /** @internal */
+  currentVisitorId(): string | undefined {
+    return this.visitorId;
+  }
+
+  /** @internal Sends an event to this client's `watchEvents` listeners (asynchronously). */
+  emit(event: Ffi.ClientEvent): void {
+    for (const watch of this.watches.keys()) {
+      if (watch.kind === 'events') {
+        queueMicrotask(() => {
+          if (this.watches.has(watch)) {
+            watch.listener.onEvent(event);
+          }
+        });
+      }
+    }
+  }
+
+  watchEvents(listener: Ffi.ClientEventListener): Ffi.SubscriptionLike {
+    this.fake.enterSync('watchEvents', []);
+    const watch: Watch = { kind: 'events', listener };
+    this.watches.set(watch, undefined);
+    const total = this.visitorId ? this.fake.conversationsOf(this.visitorId).reduce((n, c) => n + c.unread, 0) : 0;
+    const state = this.fake.connectionState();
+    queueMicrotask(() => {
+      if (this.watches.has(watch)) {
+        listener.onEvent(new Ffi.ClientEvent.UnreadChanged({ total }));
+        listener.onEvent(new Ffi.ClientEvent.ConnectionChanged({ state }));
+      }
+    });
+    return new FakeSubscription(this, watch);
+  }
+
+  /** @internal An event was tracked: `EventTracked`, and the surveys it triggers. */
+  tracked(name: string): void {
+    this.emit(new Ffi.ClientEvent.EventTracked({ name }));
+    const triggered = this.fake
+      .activeSurveys(this.me().id)
+      .filter((s) => s.trigger?.tag === Ffi.SurveyTrigger_Tags.Event && (s.trigger.inner as { name: string }).name === name);
+    for (const watch of this.watches.keys()) {
+      if (watch.kind === 'triggers') {
+        for (const survey of triggered) {
+          queueMicrotask(() => {
+            if (this.watches.has(watch)) {
+              watch.listener.onSurveyTriggered(survey);
+            }
+          });
+        }
+      }
+    }
+  }
+
+  surveys(): Ffi.SurveysClientLike {
+    const fake = this.fake;
+    return {
+      active: async () => {
+        await fake.enter('surveys.active', []);
+        return fake.activeSurveys(this.me().id);
+      },
+      watchActive: (listener: Ffi.SurveysListener) => {
+        fake.enterSync('surveys.watchActive', []);
+        return this.watch({ kind: 'surveys', listener });
+      },
+      record: async (surveyId: string, action: Ffi.SurveyImpression) => {
+        await fake.enter('surveys.record', [surveyId, action]);
+        const survey = fake.surveyById(surveyId);
+        if (!survey) {
+          throw new Ffi.OpencomError.NotFound({ detail: `survey ${surveyId}` });
+        }
+        const name = (['shown', 'started', 'completed', 'dismissed'] as const)[action];
+        const once = `${this.sessionId}:${surveyId}:${name}`;
+        if (this.recordedOnce.has(once)) {
+          return; // at most once per survey and session, as the SDK
+        }
+        this.recordedOnce.add(once);
+        fake.surveyImpressions.push({ visitorId: this.me().id, surveyId, action: name });
+        if (name === 'shown') {
+          this.emit(new Ffi.ClientEvent.SurveyShown({ surveyId }));
+        }
+        if (name === 'completed' || name === 'dismissed' || (name === 'shown' && survey.frequency === 'once')) {
+          fake.hideSurvey(this.me().id, surveyId);
+        }
+      },
+      submit: async (survey: Ffi.Survey, answers: Ffi.SurveyAnswer[], complete: boolean) => {
+        await fake.enter('surveys.submit', [survey.id, answers, complete]);
+        const known = fake.surveyById(survey.id);
+        if (!known) {
+          throw new Ffi.OpencomError.NotFound({ detail: `survey ${survey.id} is not active for this visitor` });
+        }
+        const values: Record<string, unknown> = {};
+        for (const answer of answers) {
+          const question = known.questions.find((q) => q.id === answer.questionId);
+          if (!question) {
+            throw invalid(`answers.${answer.questionId}`, 'no such question in this survey');
+          }
+          values[answer.questionId] = checkAnswer(question, answer.value);
+        }
+        if (complete) {
+          for (const question of known.questions) {
+            if (question.required && !(question.id in values)) {
+              throw invalid(`answers.${question.id}`, 'is required');
+            }
+          }
+        }
+        const id = fake.id('resp');
+        fake.surveyResponses.push({ id, visitorId: this.me().id, surveyId: survey.id, answers: values, complete });
+        if (complete) {
+          fake.hideSurvey(this.me().id, survey.id);
+        }
+        return id;
+      },
+      watchTriggers: (listener: Ffi.SurveyTriggerListener) => {
+        fake.enterSync('surveys.watchTriggers', []);
+        const watch: Watch = { kind: 'triggers', listener };
+        this.watches.set(watch, undefined);
+        return new FakeSubscription(this, watch);
+      },
+    };
+  }
+
+  carousels(): Ffi.CarouselsClientLike {
+    const fake = this.fake;
+    return {
+      active: async () => {
+        await fake.enter('carousels.active', []);
+        return fake.activeCarousels(this.me().id);
+      },
+      watchActive: (listener: Ffi.CarouselsListener) => {
+        fake.enterSync('carousels.watchActive', []);
+        return this.watch({ kind: 'carousels', listener });
+      },
+      record: async (carouselId: string, action: Ffi.CarouselImpression) => {
+        await fake.enter('carousels.record', [carouselId, action]);
+        const carousel = fake.activeCarousels(this.me().id).find((c) => c.id === carouselId);
+        if (!carousel) {
+          throw new Ffi.OpencomError.NotFound({ detail: `carousel ${carouselId}` });
+        }
+        const tag = action.tag as string;
+        const screenIndex = tag === 'Shown' ? (action as unknown as { inner: { screenIndex: number } }).inner.screenIndex : undefined;
+        if (screenIndex !== undefined && screenIndex >= carousel.screens.length) {
+          throw invalid('screen_index', `the carousel has ${carousel.screens.length} screens`);
+        }
+        const name = tag === 'Shown' ? 'shown' : tag === 'Completed' ? 'completed' : 'dismissed';
+        fake.carouselImpressions.push({ visitorId: this.me().id, carouselId, action: name, screenIndex });
+        if (name !== 'shown') {
+          fake.hideCarousel(this.me().id, carouselId);
+        }
+      },
+    };
+  }
+
+  outbound(): Ffi.OutboundClientLike {
+    const fake = this.fake;
+    const mine = (messageId: string, url?: string): Ffi.OutboundMessage => {
+      const found = fake.eligibleOutbound(this.me().id, url).find((m) => m.id === messageId);
+      if (!found) {
+        throw new Ffi.OpencomError.NotFound({ detail: `outbound message ${messageId}` });
+      }
+      return found;
+    };
+    return {
+      eligible: async (currentUrl: string) => {
+        await fake.enter('outbound.eligible', [currentUrl]);
+        return fake.eligibleOutbound(this.me().id, currentUrl);
+      },
+      watchEligible: (currentUrl: string, listener: Ffi.OutboundMessagesListener) => {
+        fake.enterSync('outbound.watchEligible', [currentUrl]);
+        return this.watch({ kind: 'outbound', url: currentUrl, listener });
+      },
+      shown: async (messageId: string) => {
+        await fake.enter('outbound.shown', [messageId]);
+        mine(messageId);
+        fake.outboundImpressions.push({ visitorId: this.me().id, messageId, action: 'shown' });
+        this.emit(new Ffi.ClientEvent.OutboundMessageShown({ messageId }));
+      },
+      clicked: async (messageId: string, buttonIndex: number | undefined) => {
+        await fake.enter('outbound.clicked', [messageId, buttonIndex]);
+        const message = mine(messageId);
+        if (buttonIndex !== undefined && buttonIndex >= message.content.buttons.length) {
+          throw invalid('button_index', `the message has ${message.content.buttons.length} buttons`);
+        }
+        fake.outboundImpressions.push({ visitorId: this.me().id, messageId, action: 'clicked', buttonIndex });
+      },
+      dismissed: async (messageId: string) => {
+        await fake.enter('outbound.dismissed', [messageId]);
+        mine(messageId);
+        fake.outboundImpressions.push({ visitorId: this.me().id, messageId, action: 'dismissed' });
+        fake.hideOutbound(this.me().id, messageId);
+      },
+    };
+  }
+
+  checklists(): Ffi.ChecklistsClientLike {
+    const fake = this.fake;
+    const change = async (method: string, checklistId: string, taskId: string, done: boolean) => {
+      await fake.enter(method, [checklistId, taskId]);
+      return fake.setTask(this.me().id, checklistId, taskId, done);
+    };
+    return {
+      eligible: async (limit: number | undefined) => {
+        await fake.enter('checklists.eligible', [limit]);
+        if (limit !== undefined && (limit < 1 || limit > 500)) {
+          throw invalid('limit', 'must be 1 to 500');
+        }
+        return fake.eligibleChecklists(this.me().id).slice(0, limit);
+      },
+      watchEligible: (listener: Ffi.ChecklistsListener) => {
+        fake.enterSync('checklists.watchEligible', []);
+        return this.watch({ kind: 'checklists', listener });
+      },
+      progress: async (checklistId: string) => {
+        await fake.enter('checklists.progress', [checklistId]);
+        return fake.eligibleChecklists(this.me().id).find((c) => c.checklist.id === checklistId)?.progress;
+      },
+      allProgress: async () => {
+        await fake.enter('checklists.allProgress', []);
+        return fake.eligibleChecklists(this.me().id).flatMap((c) => (c.progress ? [c.progress] : []));
+      },
+      completeTask: (checklistId: string, taskId: string) => change('checklists.completeTask', checklistId, taskId, true),
+      uncompleteTask: (checklistId: string, taskId: string) => change('checklists.uncompleteTask', checklistId, taskId, false),
+    };
+  }
+
+  tours(): Ffi.ToursClientLike {
+    const fake = this.fake;
+    const me = () => this.me().id;
+    return {
+      list: async () => {
+        await fake.enter('tours.list', []);
+        return fake.listedTours(me());
+      },
+      available: async (currentUrl: string | undefined) => {
+        await fake.enter('tours.available', [currentUrl]);
+        return fake.availableTours(me(), currentUrl);
+      },
+      active: async () => {
+        await fake.enter('tours.active', []);
+        return fake.activeTours(me());
+      },
+      start: async (tourId: string, force: boolean) => {
+        await fake.enter('tours.start', [tourId, force]);
+        return fake.startTour(me(), tourId, force);
+      },
+      advance: async (tourId: string, input: Ffi.AdvanceInput) => {
+        await fake.enter('tours.advance', [tourId, input]);
+        return fake.advanceTour(me(), tourId, input);
+      },
+      skipStep: async (tourId: string, reason: Ffi.SkipReason) => {
+        await fake.enter('tours.skipStep', [tourId, reason]);
+        return fake.skipTourStep(me(), tourId, reason);
+      },
+      complete: async (tourId: string) => {
+        await fake.enter('tours.complete', [tourId]);
+        fake.endTour(me(), tourId, 'completed');
+      },
+      dismiss: async (tourId: string) => {
+        await fake.enter('tours.dismiss', [tourId]);
+        fake.endTour(me(), tourId, 'dismissed');
+      },
+      dismissPermanently: async (tourId: string) => {
+        await fake.enter('tours.dismissPermanently', [tourId]);
+        fake.endTour(me(), tourId, 'dismissed', true);
+      },
+      snooze: async (tourId: string) => {
+        await fake.enter('tours.snooze', [tourId]);
+        fake.endTour(me(), tourId, 'snoozed');
+      },
+      restart: async (tourId: string) => {
+        await fake.enter('tours.restart', [tourId]);
+        fake.startTour(me(), tourId, true);
+      },
+    };
+  }
+
+  aiAgent(): Ffi.AiAgentClientLike {
+    const fake = this.fake;
+    return {
+      responses: async (conversationId: string) => {
+        await fake.enter('aiAgent.responses', [conversationId]);
+        this.mine(conversationId);
+        return fake.aiAnswersOf(conversationId);
+      },
+      watchResponses: (conversationId: string, listener: Ffi.AiAnswersListener) => {
+        fake.enterSync('aiAgent.watchResponses', [conversationId]);
+        return this.watch({ kind: 'ai', conversationId, listener });
+      },
+      feedback: async (responseId: string, feedback: Ffi.AiFeedback) => {
+        await fake.enter('aiAgent.feedback', [responseId, feedback]);
+        const tag = feedback.tag as string;
+        if (tag !== 'Helpful' && tag !== 'NotHelpful') {
+          throw invalid('feedback', 'cannot be sent (Helpful or NotHelpful)');
+        }
+        const answer = fake.aiAnswerById(responseId);
+        if (!answer || this.fake.conversation(answer.conversationId)?.visitorId !== this.me().id) {
+          throw new Ffi.OpencomError.NotFound({ detail: `AI response ${responseId}` });
+        }
+        answer.feedback = feedback;
+        fake.aiFeedback.push({ responseId, feedback: tag === 'Helpful' ? 'helpful' : 'notHelpful' });
+        fake.notify();
+      },
+      handoffToHuman: async (conversationId: string, reason: string | undefined) => {
+        await fake.enter('aiAgent.handoffToHuman', [conversationId, reason]);
+        const conversation = this.mine(conversationId);
+        if (reason !== undefined && reason.trim() === '') {
+          throw invalid('reason', 'must not be blank');
+        }
+        if (reason !== undefined && [...reason].length > MAX_HANDOFF_REASON_CHARS) {
+          throw invalid('reason', `at most ${MAX_HANDOFF_REASON_CHARS} characters`);
+        }
+        const messageId = fake.id('msg');
+        const handoffMessage = "I'm connecting you with a member of our team.";
+        fake.addMessage(conversation, { id: messageId, senderId: 'system', senderType: 'bot', content: handoffMessage, createdAt: Date.now() });
+        const last = fake.aiAnswersOf(conversationId).pop();
+        if (last) {
+          const stored = fake.aiAnswerById(last.id)!;
+          stored.handedOff = true;
+          stored.handoffReason = reason;
+        }
+        fake.handoffs.push({ conversationId, reason });
+        fake.notify();
+        return { messageId, handoffMessage };
+      },
     };
   }
 

@@ -1,7 +1,7 @@
 /** Building blocks shared by the hooks. */
 import * as React from 'react';
 import type * as Ffi from '../generated/opencom_ffi';
-import { toOpencomError, type OpencomSdkError } from '../errors';
+import { attempt, OpencomSdkError, toOpencomError, type OpencomResult } from '../errors';
 import { release, useOpencomContext } from '../provider';
 
 /** What a live hook knows. */
@@ -142,4 +142,41 @@ export function useMounted(): React.RefObject<boolean> {
     };
   }, []);
   return mounted;
+}
+
+/**
+ * The error of a hook's last action, for the hook's `error` (cleared by the next success;
+ * dropped when `key` changes), and `run`, which runs an action as a value
+ * (`{ ok, value } | { ok: false, error }`), never rejecting.
+ */
+export function useActionError(key: string | null): {
+  error: OpencomSdkError | null;
+  run<T>(work: () => Promise<T>): Promise<OpencomResult<T>>;
+} {
+  const mounted = useMounted();
+  const [state, setState] = React.useState<{ key: string | null; error: OpencomSdkError | null }>({ key, error: null });
+  const run = React.useCallback(
+    async <T,>(work: () => Promise<T>): Promise<OpencomResult<T>> => {
+      const result = await attempt(work);
+      if (mounted.current) {
+        const error = result.ok ? null : result.error;
+        setState((s) => (s.key === key && s.error === error ? s : { key, error }));
+      }
+      return result;
+    },
+    [key, mounted],
+  );
+  return { error: state.key === key ? state.error : null, run };
+}
+
+/** What an action called before the session started resolves to. */
+export function notStarted<T>(): Promise<OpencomResult<T>> {
+  return Promise.resolve({ ok: false, error: new OpencomSdkError('NotStarted') });
+}
+
+/** The newest value of `value`, in a ref (for callbacks handed to listeners). */
+export function useLatest<T>(value: T): React.RefObject<T> {
+  const ref = React.useRef(value);
+  ref.current = value;
+  return ref;
 }

@@ -18,7 +18,7 @@ import { setDefaultBindings } from '../bindings';
 import { OpencomFake } from '../fake/OpencomFake';
 
 export * from '../api';
-export { OpencomFake, fakeError, type FakeCall, type FakeMethod } from '../fake/OpencomFake';
+export { OpencomFake, fakeError, type FakeCall, type FakeMethod, type FakeQuestionInput } from '../fake/OpencomFake';
 
 let current = new OpencomFake();
 setDefaultBindings(current.bindings);
