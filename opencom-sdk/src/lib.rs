@@ -63,7 +63,6 @@ mod config;
 mod context;
 mod conversations;
 mod discovery;
-mod doc;
 mod engagement;
 mod error;
 mod error_source;

@@ -24,10 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("transport", &["transport"]),
-    (
-        "errors, tasks, document helpers",
-        &["error", "task", "attributes", "doc"],
-    ),
+    ("errors and tasks", &["error", "task", "attributes"]),
     ("configuration", &["config"]),
     ("wire", &["wire"]),
     ("live engine", &["realtime"]),

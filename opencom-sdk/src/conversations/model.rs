@@ -208,6 +208,7 @@ impl From<ConversationDoc> for Conversation {
 
 impl Conversation {
     /// Decodes one conversation document; errors name `conversations:get`.
+    #[cfg_attr(not(feature = "workspace"), allow(dead_code))]
     pub(crate) fn from_json(doc: &Value) -> Result<Self> {
         wire::decode::<ConversationDoc>(fns::GET_CONVERSATION, doc.clone()).map(Self::from)
     }

@@ -7,13 +7,13 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::conversations::model::{Conversation, ConversationStatus, Message};
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::realtime::LiveStream;
 use crate::wire::agent::conversations::{
     Assign, GetConversation, InboxPage, ListForInbox, MarkAsRead, UpdateStatus,
 };
 use crate::wire::agent::messages::{ListMessages, SendMessage};
+use crate::workspace::doc::{number, required, text};
 
 use super::context::Context;
 

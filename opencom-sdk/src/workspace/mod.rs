@@ -28,6 +28,7 @@
 
 mod auth;
 mod context;
+pub(crate) mod doc;
 mod help_center;
 mod inbox;
 mod live;

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::conversations::check_id;
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::wire::agent::snippets::{
     CreateSnippet, GetSnippet, ListSnippets, RemoveSnippet, SearchSnippets, SnippetByShortcut,
     UpdateSnippet,
 };
+use crate::workspace::doc::{number, required, text};
 
 use super::context::Context;
 

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::conversations::check_id;
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::wire::agent::tags::{
     ConversationTags, CreateTag, GetTag, ListTags, RemoveTag, TagConversation, UntagConversation,
     UpdateTag,
 };
+use crate::workspace::doc::{number, required, text};
 
 use super::context::Context;
 

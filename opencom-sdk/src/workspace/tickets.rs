@@ -11,7 +11,6 @@ use serde_json::Value;
 
 use crate::conversations::check_id;
 use crate::conversations::model::Attachment;
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::tickets::{attachments_of, Ticket, TicketPriority, TicketStatus};
 use crate::transport::Function;
@@ -21,6 +20,7 @@ use crate::wire::agent::tickets::{
 };
 use crate::wire::functions as fns;
 use crate::wire::{decode, Call};
+use crate::workspace::doc::{number, required, text};
 
 use super::context::Context;
 use super::inbox::VisitorSummary;

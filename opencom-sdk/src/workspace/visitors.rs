@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::wire::agent::visitors::{GetVisitor, ListVisitors, SearchVisitors};
+use crate::workspace::doc::{number, required, text};
 
 use super::context::Context;
 

@@ -5,9 +5,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::conversations::check_id;
-use crate::doc::{number, required, text};
 use crate::error::{Error, Result};
 use crate::wire::agent::articles::{AssetUploadUrl, DeleteAsset, ListAssets, SaveAsset};
+use crate::workspace::doc::{number, required, text};
 
 use super::HelpCenterAdminClient;
 
