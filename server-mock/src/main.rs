@@ -150,9 +150,9 @@ async fn main() -> std::io::Result<()> {
     if args.csat {
         mock.set_csat_enabled(&workspace_id, true);
     }
-    if args.ai {
-        mock.set_ai_enabled(&workspace_id, true);
-    }
+    // The engagement demo turns the AI agent on; the binary keeps it as `--ai` says (off by
+    // default), so a host's tests see only the agent's replies unless they ask for AI answers.
+    mock.set_ai_enabled(&workspace_id, args.ai);
     if args.suggestions {
         mock.set_suggestions_enabled(&workspace_id, true);
     }
