@@ -62,14 +62,16 @@ expect() {
 }
 expect "$py" "class OpencomClient" "class ClientBuilder" "async def build" "async def identify" \
   "class OpencomError" "def watch_messages" "class Storage" "class Subscription" "def set_log_sink" \
-  "class Delivery"
+  "class Delivery" "class SurveysClient" "def watch_triggers" "class AiAgentClient" \
+  "class OutboundMessagesListener"
 expect "$kt" "package com.opencom.sdk" "open class OpencomClient" "suspend fun \`build\`" \
   "suspend fun \`identify\`" "sealed class OpencomException" "interface MessagesListener" \
-  "interface Storage" "fun \`watchMessages\`" "fun \`cancel\`" "enum class Delivery"
+  "interface Storage" "fun \`watchMessages\`" "fun \`cancel\`" "enum class Delivery" \
+  "open class ToursClient" "interface ChecklistsListener" "fun \`aiAgent\`"
 expect "$swift" "open class OpencomClient" "open class ClientBuilder" "func build() async throws" \
   "func identify(user: User) async throws" "public enum OpencomError" \
   "public protocol MessagesListener" "public protocol Storage" "func watchMessages(" \
-  "import OpencomFFIFFI"
+  "import OpencomFFIFFI" "open class CarouselsClient" "public protocol SurveysListener"
 
 echo "== C header syntax (gcc)"
 # Included from a translation unit (as a Swift/Kotlin build would), warnings are errors.

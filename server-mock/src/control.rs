@@ -44,6 +44,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/workspaces/{id}/engagement-demo", post(engagement_demo))
         .route("/engagement/{id}", get(engagement_item))
         .route("/engagement/{id}/status", post(engagement_status))
+        .route("/engagement/{id}/{records}", get(engagement_records))
         .route("/workspaces/{id}/ticket-form", post(ticket_form))
         .route("/workspaces/{id}/office-hours", post(office_hours))
         .route(
@@ -69,6 +70,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/visitors/{id}/sessions", get(visitor_sessions))
         .route("/visitors/{id}/conversations", get(visitor_conversations))
         .route("/conversations/{id}/messages", get(conversation_messages))
+        .route(
+            "/conversations/{id}/ai-responses",
+            get(conversation_ai_responses),
+        )
         .route("/conversations/{id}/agent-reply", post(agent_reply))
         .route("/conversations/{id}/close", post(close_conversation))
         .route(
@@ -249,6 +254,15 @@ async fn visitor_conversations(State(shared): AppState, Path(id): Path<String>) 
 async fn conversation_messages(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
     Json(Value::Array(shared.rows_where(
         "messages",
+        "conversationId",
+        &id,
+    )))
+}
+
+/// `GET /_mock/conversations/{id}/ai-responses`: [`crate::ServerMock::ai_responses`].
+async fn conversation_ai_responses(State(shared): AppState, Path(id): Path<String>) -> Json<Value> {
+    Json(Value::Array(shared.rows_where(
+        "aiResponses",
         "conversationId",
         &id,
     )))
@@ -723,6 +737,36 @@ async fn engagement_item(State(shared): AppState, Path(id): Path<String>) -> Res
         .iter()
         .find_map(|table| shared.doc_in(table, &id));
     found_or_404(item, "Engagement item")
+}
+
+/// `GET /_mock/engagement/{id}/{records}`: what visitors did with an engagement item, oldest
+/// first, as the library's accessors return it. `impressions` (of a survey, carousel or
+/// outbound message: `ServerMock::survey_impressions` / `carousel_impressions` /
+/// `outbound_impressions`), `responses` (of a survey), `progress` (of a checklist or tour),
+/// `diagnostics` (of a tour). Unknown records are a 404; an unknown id is an empty list.
+async fn engagement_records(
+    State(shared): AppState,
+    Path((id, records)): Path<(String, String)>,
+) -> Response {
+    let sources: &[(&str, &str)] = match records.as_str() {
+        "impressions" => &[
+            ("surveyImpressions", "surveyId"),
+            ("carouselImpressions", "carouselId"),
+            ("outboundMessageImpressions", "messageId"),
+        ],
+        "responses" => &[("surveyResponses", "surveyId")],
+        "progress" => &[
+            ("checklistProgress", "checklistId"),
+            ("tourProgress", "tourId"),
+        ],
+        "diagnostics" => &[("tourProgressDiagnostics", "tourId")],
+        _ => return not_found("Engagement records (impressions|responses|progress|diagnostics)"),
+    };
+    let rows: Vec<Value> = sources
+        .iter()
+        .flat_map(|(table, field)| shared.rows_where(table, field, &id))
+        .collect();
+    Json(Value::Array(rows)).into_response()
 }
 
 #[derive(Deserialize)]

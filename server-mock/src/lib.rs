@@ -124,7 +124,8 @@
 //! `…/csat`, `…/ai`, `…/suggestions`, `…/help-center`, `…/collections`, `…/articles`,
 //! `…/ticket-form`, `…/engagement/{kind}`, `…/engagement-demo`, `…/office-hours`, `…/messenger-settings`, `…/common-issue-buttons`, `GET
 //! …/visitors`, `GET /_mock/visitors/{id}[/events|/sessions|/conversations|/push-tokens]`, `GET
-//! /_mock/conversations/{id}/messages`, `POST /_mock/conversations/{id}/agent-reply|close`, `GET
+//! /_mock/conversations/{id}/messages|ai-responses`, `GET
+//! /_mock/engagement/{id}[/impressions|/responses|/progress|/diagnostics]`, `POST /_mock/conversations/{id}/agent-reply|close`, `GET
 //! /_mock/articles/{id}[/feedback]`, `GET /_mock/tickets/{id}`, `GET|POST
 //! /_mock/tickets/{id}/comments`, `GET /_mock/push-deliveries`, `GET|POST
 //! /_mock/redact-errors`, `POST /_mock/attachments/reject-next-finalize`, `GET|POST /_mock/ws`,

@@ -212,6 +212,12 @@ class Collector(
     oc.UnreadCountListener,
     oc.ConnectionStateListener,
     oc.ClientEventListener,
+    oc.SurveysListener,
+    oc.SurveyTriggerListener,
+    oc.CarouselsListener,
+    oc.OutboundMessagesListener,
+    oc.ChecklistsListener,
+    oc.AiAnswersListener,
 ):
     """A listener that hands every call to the test's event loop, for `await next(...)`.
 
@@ -247,6 +253,26 @@ class Collector(
     # ClientEventListener: ("event", ClientEvent).
     def on_event(self, event):
         self._put(("event", event))
+
+    # The engagement listeners: snapshots as (kind, list, from_cache, via).
+    def on_surveys(self, surveys, from_cache, via):
+        self._put(("surveys", surveys, from_cache, via))
+
+    def on_carousels(self, carousels, from_cache, via):
+        self._put(("carousels", carousels, from_cache, via))
+
+    def on_outbound_messages(self, messages, from_cache, via):
+        self._put(("outbound", messages, from_cache, via))
+
+    def on_checklists(self, checklists, from_cache, via):
+        self._put(("checklists", checklists, from_cache, via))
+
+    def on_ai_answers(self, answers, from_cache, via):
+        self._put(("ai_answers", answers, from_cache, via))
+
+    # SurveyTriggerListener: ("triggered", Survey).
+    def on_survey_triggered(self, survey):
+        self._put(("triggered", survey))
 
     async def next(self, timeout: float = DEADLINE_S):
         return await asyncio.wait_for(self.queue.get(), timeout)

@@ -5,7 +5,7 @@ use serde_json::json;
 use server_mock::ServerMock;
 
 use super::{ids, ok, strings_at};
-use crate::common::{action, boot_anonymous, control, visitor_with_conversation};
+use crate::common::{action, boot_anonymous, control, mutation, visitor_with_conversation};
 
 #[tokio::test]
 async fn the_demo_shows_one_of_each_feature_to_a_new_visitor() {
@@ -164,4 +164,92 @@ async fn the_control_api_creates_reads_and_pauses_content_over_http() {
         [&demo["surveyId"].as_str().unwrap().to_owned()]
     );
     assert!(demo["tooltipId"].is_string() && demo["articleId"].is_string());
+}
+
+#[tokio::test]
+async fn the_control_api_reads_back_what_visitors_did() {
+    let mock = ServerMock::start().await.unwrap();
+    let ws = mock.workspace_id();
+    let demo = mock.seed_engagement_demo(&ws);
+    let (token, visitor) = boot_anonymous(&mock, &ws, "records").await;
+    let records = |id: &str, what: &str| {
+        let route = format!("/engagement/{id}/{what}");
+        let mock = &mock;
+        async move {
+            let (status, body) = control(mock, "GET", &route, None).await;
+            assert!(status.is_success(), "{route}: {body}");
+            body.as_array().cloned().unwrap_or_default()
+        }
+    };
+    assert!(records(&demo.survey_id, "impressions").await.is_empty());
+
+    mutation(
+        &mock,
+        "surveys:recordImpression",
+        json!({"surveyId": demo.survey_id, "sessionToken": token, "visitorId": visitor,
+               "sessionId": "records", "action": "shown"}),
+    )
+    .await
+    .unwrap();
+    mutation(
+        &mock,
+        "surveys:submitResponse",
+        json!({"surveyId": demo.survey_id, "sessionToken": token,
+               "answers": [{"questionId": "nps", "value": 9}], "isComplete": true}),
+    )
+    .await
+    .unwrap();
+    mutation(
+        &mock,
+        "carousels:recordImpression",
+        json!({"carouselId": demo.carousel_id, "sessionToken": token, "visitorId": visitor,
+               "action": "shown", "screenIndex": 0}),
+    )
+    .await
+    .unwrap();
+
+    let shown = records(&demo.survey_id, "impressions").await;
+    assert_eq!(shown, mock.survey_impressions(&demo.survey_id));
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0]["action"], "shown");
+    let responses = records(&demo.survey_id, "responses").await;
+    assert_eq!(responses, mock.survey_responses(&demo.survey_id));
+    assert_eq!(
+        responses[0]["answers"],
+        json!([{"questionId": "nps", "value": 9}])
+    );
+    let carousel = records(&demo.carousel_id, "impressions").await;
+    assert_eq!(carousel, mock.carousel_impressions(&demo.carousel_id));
+    assert_eq!(carousel[0]["screenIndex"], 0);
+    assert!(records(&demo.checklist_id, "progress").await.is_empty());
+    assert!(records("nope", "responses").await.is_empty());
+    let (status, _) = control(
+        &mock,
+        "GET",
+        &format!("/engagement/{}/likes", demo.survey_id),
+        None,
+    )
+    .await;
+    assert_eq!(status.as_u16(), 404);
+
+    // The AI agent's answers of a conversation.
+    let (token, _, conversation) = visitor_with_conversation(&mock, "ai-records").await;
+    action(
+        &mock,
+        "aiAgentActions:generateResponse",
+        json!({"workspaceId": ws, "conversationId": conversation, "sessionToken": token,
+               "query": "How do I reset my password?"}),
+    )
+    .await
+    .unwrap();
+    let (status, answers) = control(
+        &mock,
+        "GET",
+        &format!("/conversations/{conversation}/ai-responses"),
+        None,
+    )
+    .await;
+    assert!(status.is_success());
+    assert_eq!(answers, json!(mock.ai_responses(&conversation)));
+    assert_eq!(answers[0]["query"], "How do I reset my password?");
 }
