@@ -97,7 +97,7 @@ struct TicketComments<'a> {
 /// array is a decode error naming the function.
 async fn documents<F, A>(ctx: &Context, function: Function, args: F) -> Result<Vec<Value>>
 where
-    F: Fn(&Credentials) -> A,
+    F: Fn(&Credentials) -> A + Send + Sync,
     A: Serialize,
 {
     let value = ctx.session.call(function, args).await?;

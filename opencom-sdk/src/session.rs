@@ -497,11 +497,26 @@ impl SessionManager {
     /// threw wrote nothing, so repeating it cannot duplicate anything.
     pub(crate) async fn call<F, A>(&self, function: Function, build_args: F) -> Result<Value>
     where
-        F: Fn(&Credentials) -> A,
+        F: Fn(&Credentials) -> A + Send + Sync,
         A: Serialize,
     {
+        // Only the argument building is generic: the call and its recovery are one function
+        // for every call (the library stays small however many functions there are).
+        let build = |creds: &Credentials| {
+            serde_json::to_value(build_args(creds)).map_err(|e| Error::Decode {
+                message: format!("cannot encode the arguments of {}: {e}", function.path),
+            })
+        };
+        self.call_value(function, &build).await
+    }
+
+    async fn call_value(
+        &self,
+        function: Function,
+        build_args: &(dyn Fn(&Credentials) -> Result<Value> + Send + Sync),
+    ) -> Result<Value> {
         let creds = self.credentials().await?;
-        let first = self.transport.call(function, &build_args(&creds)).await;
+        let first = self.transport.call(function, &build_args(&creds)?).await;
         let message = match first {
             Ok(value) => return Ok(value),
             Err(TransportError::Function { message }) => message,
@@ -510,7 +525,7 @@ impl SessionManager {
         self.after_failure(&creds, &message).await?;
         let creds = self.credentials().await?;
         self.transport
-            .call(function, &build_args(&creds))
+            .call(function, &build_args(&creds)?)
             .await
             .map_err(|e| match e {
                 TransportError::Function { message } => match classify(&message) {
@@ -531,7 +546,7 @@ impl SessionManager {
     pub(crate) async fn request<C, F>(&self, build_args: F) -> Result<C::Output>
     where
         C: Call,
-        F: Fn(&Credentials) -> C,
+        F: Fn(&Credentials) -> C + Send + Sync,
     {
         let value = self.call(C::FUNCTION, build_args).await?;
         wire::decode(C::FUNCTION, value)

@@ -166,7 +166,19 @@ impl ConvexHttp {
         args: &A,
         bearer: Option<&Secret>,
     ) -> Result<Value, TransportError> {
+        // Only the encoding is generic: the request, its retries and the decoding are one
+        // function for every call (the library stays small however many functions there are).
         let body = encode_request(function, args)?;
+        self.send_call(function, body, bearer).await
+    }
+
+    /// Sends an encoded `{path, args, format}` body, retrying per the policy.
+    async fn send_call(
+        &self,
+        function: Function,
+        body: Vec<u8>,
+        bearer: Option<&Secret>,
+    ) -> Result<Value, TransportError> {
         let body = Arc::new(body);
         let url = self
             .base
