@@ -190,3 +190,52 @@ async fn the_domains_publish_visitor_conversation_and_message_events() {
         other => panic!("expected MessageFailed, got {other:?}"),
     }
 }
+
+/// A session the server refuses again right after a re-boot: the call fails with
+/// `SessionExpired` and the stream says so.
+#[tokio::test]
+async fn a_session_refused_after_a_re_boot_is_a_session_expired_event() {
+    use crate::common::next_domain_event;
+    use crate::common::proxy::{Proxy, Reply};
+    use std::sync::Arc;
+
+    let h = Harness::new().await;
+    let proxy = Proxy::start(
+        &h.mock.url(),
+        Arc::new(|seen| match seen.function.as_deref() {
+            Some("events:track") => Reply::Respond {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: br#"{"status":"error","errorMessage":"Session expired"}"#.to_vec(),
+                chunked: false,
+            },
+            _ => Reply::Forward,
+        }),
+    )
+    .await;
+    let client = opencom_sdk::Opencom::builder(&proxy.url, &h.mock.workspace_id())
+        .storage(h.storage.clone())
+        .clock(Arc::new(crate::common::SharedClock(h.mock.clock())))
+        .retry_policy(opencom_sdk::RetryPolicy::none())
+        .heartbeat_interval(None)
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let mut events = client.events_stream();
+    let err = client
+        .events()
+        .track("refused", Attributes::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, opencom_sdk::Error::SessionExpired), "{err:?}");
+    // The first refusal re-booted once; the second ended it.
+    assert_eq!(h.calls_to("widgetSessions:boot").len(), 2);
+    loop {
+        match next_domain_event(&mut events).await {
+            Some(ClientEvent::SessionExpired) => break,
+            // The re-boot kept the visitor, so no VisitorCreated is expected; anything else
+            // before SessionExpired is a failure.
+            other => panic!("expected SessionExpired, got {other:?}"),
+        }
+    }
+}
