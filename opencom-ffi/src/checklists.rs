@@ -9,7 +9,7 @@ use crate::client::OpencomClient;
 use crate::error::OpencomError;
 use crate::listeners::{pump_snapshots, Subscription};
 use crate::runtime::{enter, run};
-use crate::types::{from_json, list, AttributeValue, Delivery};
+use crate::types::{list, AttributeValue, Delivery};
 
 /// A checklist of onboarding tasks.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -117,7 +117,7 @@ impl From<sdk::AttributeCondition> for AttributeCondition {
         Self {
             key: c.key,
             operator: c.operator,
-            value: c.value.map(from_json),
+            value: c.value.map(|v| sdk::AttributeValue::from_json(&v).into()),
         }
     }
 }

@@ -84,28 +84,6 @@ pub(crate) fn from_core_map(map: sdk::Attributes) -> HashMap<String, AttributeVa
     map.into_iter().map(|(k, v)| (k, v.into())).collect()
 }
 
-/// A JSON value from the core (a free-form value the core leaves untyped, such as a checklist
-/// condition's operand) → the host's JSON-like tree. Numbers outside `f64` become `Null`.
-pub(crate) fn from_json(value: serde_json::Value) -> AttributeValue {
-    use serde_json::Value as J;
-    match value {
-        J::Null => AttributeValue::Null,
-        J::Bool(value) => AttributeValue::Bool { value },
-        J::Number(n) => n
-            .as_f64()
-            .map_or(AttributeValue::Null, |value| AttributeValue::Number {
-                value,
-            }),
-        J::String(value) => AttributeValue::Text { value },
-        J::Array(items) => AttributeValue::Array {
-            items: items.into_iter().map(from_json).collect(),
-        },
-        J::Object(map) => AttributeValue::Object {
-            entries: map.into_iter().map(|(k, v)| (k, from_json(v))).collect(),
-        },
-    }
-}
-
 /// A snapshot of the current visitor session.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SessionInfo {

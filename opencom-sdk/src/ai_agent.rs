@@ -332,40 +332,32 @@ fn answer_from_doc(doc: ResponseDoc) -> Result<AiAnswer> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::wire::VisitorAuth;
+    use crate::wire::visitor::test_support::visitor_auth;
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_test"),
-        }
-    }
 
     #[test]
     fn arguments_are_named_as_the_contract() {
         let args = wire_ai::SubmitFeedback {
-            auth: auth(),
+            auth: visitor_auth(),
             response_id: "r1",
             feedback: AiFeedback::NotHelpful.as_str(),
         };
         assert_eq!(
             serde_json::to_value(&args).unwrap(),
-            json!({"visitorId": "v1", "sessionToken": "wst_test", "responseId": "r1",
+            json!({"visitorId": "v1", "sessionToken": "wst_x", "responseId": "r1",
                    "feedback": "not_helpful"})
         );
         let args = wire_ai::HandoffToHuman {
-            auth: auth(),
+            auth: visitor_auth(),
             conversation_id: "c1",
             reason: None,
         };
         assert_eq!(
             serde_json::to_value(&args).unwrap(),
-            json!({"visitorId": "v1", "sessionToken": "wst_test", "conversationId": "c1"})
+            json!({"visitorId": "v1", "sessionToken": "wst_x", "conversationId": "c1"})
         );
         let args = wire_ai::ConversationResponses {
-            auth: auth(),
+            auth: visitor_auth(),
             conversation_id: "c1",
         };
         assert_eq!(serde_json::to_value(&args).unwrap()["conversationId"], "c1");

@@ -108,7 +108,13 @@ impl AttributeValue {
     }
 
     /// Reads a JSON value back (server documents). Non-finite numbers cannot occur in JSON.
-    pub(crate) fn from_json(value: &Value) -> Self {
+    ///
+    /// ```
+    /// use opencom_sdk::AttributeValue;
+    /// let value = AttributeValue::from_json(&serde_json::json!({"plan": "pro", "seats": 5}));
+    /// assert!(matches!(value, AttributeValue::Map(_)));
+    /// ```
+    pub fn from_json(value: &Value) -> Self {
         match value {
             Value::Null => AttributeValue::Null,
             Value::Bool(b) => AttributeValue::Bool(*b),

@@ -623,44 +623,33 @@ fn progress_from_doc(doc: ProgressDoc, checklist_id: Option<&str>) -> Result<Che
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::wire::{VisitorAuth, WorkspaceAuth};
+    use crate::wire::visitor::test_support::workspace_auth;
     use serde_json::json;
-
-    fn auth() -> WorkspaceAuth<'static> {
-        WorkspaceAuth {
-            workspace_id: "ws1",
-            visitor: VisitorAuth {
-                visitor_id: "v1".into(),
-                session_token: Secret::new("wst_test"),
-            },
-        }
-    }
 
     #[test]
     fn arguments_are_named_as_the_contract() {
         let args = wire_checklists::CompleteTask {
-            auth: auth(),
+            auth: workspace_auth(),
             checklist_id: "c1",
             task_id: "t1",
         };
         assert_eq!(
             serde_json::to_value(&args).unwrap(),
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "checklistId": "c1", "taskId": "t1"})
         );
         let args = wire_checklists::GetEligible {
-            auth: auth(),
+            auth: workspace_auth(),
             limit: None,
         };
         assert!(serde_json::to_value(&args).unwrap().get("limit").is_none());
         let args = wire_checklists::GetEligible {
-            auth: auth(),
+            auth: workspace_auth(),
             limit: Some(5),
         };
         assert_eq!(serde_json::to_value(&args).unwrap()["limit"], 5);
         let args = wire_checklists::GetProgress {
-            auth: auth(),
+            auth: workspace_auth(),
             checklist_id: "c1",
         };
         assert_eq!(serde_json::to_value(&args).unwrap()["checklistId"], "c1");

@@ -913,24 +913,13 @@ fn active_from_doc(doc: ActiveDoc) -> Result<ActiveTour> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::wire::{VisitorAuth, WorkspaceAuth};
+    use crate::wire::visitor::test_support::workspace_auth;
     use serde_json::json;
-
-    fn auth() -> WorkspaceAuth<'static> {
-        WorkspaceAuth {
-            workspace_id: "ws1",
-            visitor: VisitorAuth {
-                visitor_id: "v1".into(),
-                session_token: Secret::new("wst_test"),
-            },
-        }
-    }
 
     #[test]
     fn arguments_are_named_as_the_contract() {
         let args = wire_progress::Advance {
-            auth: auth(),
+            auth: workspace_auth(),
             tour_id: "t1",
             mode: Some("elementClick"),
             target_matched: Some(true),
@@ -940,12 +929,12 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_value(&args).unwrap(),
-            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_test",
+            json!({"workspaceId": "ws1", "visitorId": "v1", "sessionToken": "wst_x",
                    "tourId": "t1", "mode": "elementClick", "targetMatched": true,
                    "selector": "#a", "currentUrl": "https://x.example/"})
         );
         let args = wire_progress::Start {
-            auth: auth(),
+            auth: workspace_auth(),
             tour_id: "t1",
             force: None,
             current_url: None,
@@ -953,7 +942,7 @@ mod tests {
         let value = serde_json::to_value(&args).unwrap();
         assert!(value.get("force").is_none() && value.get("currentUrl").is_none());
         let args = wire_progress::SkipStep {
-            auth: auth(),
+            auth: workspace_auth(),
             tour_id: "t1",
             reason: SkipReason::SelectorMissing.as_str(),
             selector: None,

@@ -109,14 +109,7 @@ pub(crate) fn watch_inbox(
     // none is a typed error, not a panic.
     crate::task::runtime()?;
     let function = ListForInbox::FUNCTION;
-    let args = match serde_json::to_value(args) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) | Err(_) => {
-            return Err(Error::Decode {
-                message: format!("{}: the arguments are not an object", function.path),
-            })
-        }
-    };
+    let args = crate::wire::to_object(function, args)?;
     let (tx, rx) = mpsc::channel(16);
     let engine = ctx
         .realtime

@@ -95,22 +95,15 @@ pub(crate) struct ActionDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
+    use crate::wire::visitor::test_support::visitor_auth;
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_x"),
-        }
-    }
 
     #[test]
     fn arguments_use_the_contract_field_names() {
         let args = GetEligible {
             auth: WorkspaceAuth {
                 workspace_id: "ws1",
-                visitor: auth(),
+                visitor: visitor_auth(),
             },
             current_url: "https://app.example/home",
             session_id: Some("ses_1".into()),
@@ -121,7 +114,7 @@ mod tests {
                    "currentUrl": "https://app.example/home", "sessionId": "ses_1"})
         );
         let args = TrackImpression {
-            auth: auth(),
+            auth: visitor_auth(),
             message_id: "m1",
             session_id: None,
             action: "clicked",

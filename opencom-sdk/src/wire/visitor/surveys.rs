@@ -140,20 +140,13 @@ pub(crate) struct TriggerDoc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
+    use crate::wire::visitor::test_support::visitor_auth;
     use serde_json::json;
-
-    fn auth() -> VisitorAuth {
-        VisitorAuth {
-            visitor_id: "v1".into(),
-            session_token: Secret::new("wst_x"),
-        }
-    }
 
     #[test]
     fn arguments_use_the_contract_field_names() {
         let args = RecordImpression {
-            auth: auth(),
+            auth: visitor_auth(),
             survey_id: "s1",
             session_id: Some("ses_1".into()),
             action: "shown",
@@ -168,7 +161,7 @@ mod tests {
             value: json!(9),
         }];
         let args = SubmitResponse {
-            auth: auth(),
+            auth: visitor_auth(),
             survey_id: "s1",
             session_id: None,
             answers: &answers,
@@ -182,7 +175,7 @@ mod tests {
         let args = GetActive {
             auth: WorkspaceAuth {
                 workspace_id: "ws1",
-                visitor: auth(),
+                visitor: visitor_auth(),
             },
         };
         assert_eq!(
