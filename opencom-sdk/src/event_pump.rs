@@ -94,9 +94,10 @@ async fn run(ctx: Arc<Context>, outbox: Arc<Outbox>) {
                     let first = seen.is_none();
                     let seen = seen.get_or_insert_with(HashSet::new);
                     for (conversation, message) in incoming {
-                        // The first list holds what was there before anyone listened, except
+                        // The first list holds what was there before anyone listened (created at
+                        // or before the start, e.g. a greeting in the same millisecond), except
                         // what arrived since the pump started (before its first answer).
-                        let old = first && message.created_at < started_at;
+                        let old = first && message.created_at <= started_at;
                         if seen.insert(message.id.clone()) && !old {
                             ctx.bus.publish(ClientEvent::MessageReceived {
                                 conversation_id: conversation.id.clone(),
